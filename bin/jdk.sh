@@ -1,0 +1,40 @@
+# Sourced by bin/fgbg and .ci/run: finds a JDK 21 or later and exports JAVA_HOME.
+# JAVA_HOME wins if it is 21+; else the newest JDK under /usr/lib/jvm; else a clear message.
+
+fgbg_java_major() { # prints the major version of the JDK at $1, or nothing
+  [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
+}
+
+fgbg_find_jdk() {
+  local v best="" best_v=0 dir
+  if [ -n "${JAVA_HOME:-}" ]; then
+    v=$(fgbg_java_major "$JAVA_HOME")
+    if [ -n "$v" ] && [ "$v" -ge 21 ]; then
+      export JAVA_HOME
+      return 0
+    fi
+    echo "fgbg: JAVA_HOME=$JAVA_HOME is not a JDK 21 or later; looking under /usr/lib/jvm" >&2
+  fi
+  for dir in /usr/lib/jvm/*; do
+    [ -d "$dir" ] || continue
+    v=$(fgbg_java_major "$dir")
+    if [ -n "$v" ] && [ "$v" -ge 21 ] && [ "$v" -gt "$best_v" ]; then
+      best="$dir"
+      best_v="$v"
+    fi
+  done
+  if [ -z "$best" ]; then
+    cat >&2 <<'MSG'
+fgbg: no JDK 21 or later found (looked at JAVA_HOME and under /usr/lib/jvm).
+fgbg needs a full JDK (java and javac), version 21 or later; it is tested on JDK 25.
+Install one, for example:
+  Debian/Ubuntu:  sudo apt-get install openjdk-21-jdk      (or openjdk-25-jdk)
+  any system:     a Temurin JDK from adoptium.net
+then run this again, or point JAVA_HOME at it.
+MSG
+    return 1
+  fi
+  export JAVA_HOME="$best"
+}

@@ -1,0 +1,112 @@
+package io.fgbg;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+
+/**
+ * A blocking call on an executor thread whose outcome comes back through the loop as a task
+ * (asyncio's {@code run_in_executor}, with a cancel that really stops the call).
+ *
+ * <p>The call starts when the executor runs it, at once on the default executor. Its result or
+ * exception is posted to the loop's inbox, so the task is done only when the loop runs. Cancelling
+ * the task cancels it at once and interrupts the thread running the call; a call that has not
+ * started yet never runs.
+ */
+final class BackgroundCall<T> extends AbstractFuture<T> implements Task<T>, Runnable {
+  private final String name;
+  private final Callable<T> callable;
+  private final Runnable onCancel; // extra cancellation, e.g. of a Future being followed; nullable
+
+  private final Object lock = new Object();
+  private Thread runner; // guarded by lock: the thread inside callable.call(), or null
+  private volatile boolean cancelRequested;
+
+  BackgroundCall(EventLoop loop, Callable<T> callable, Runnable onCancel) {
+    super(loop);
+    this.callable = callable;
+    this.onCancel = onCancel;
+    this.name = loop.registerTask(this);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  String describe() {
+    return name;
+  }
+
+  /** Runs on the executor's thread. */
+  @Override
+  public void run() {
+    synchronized (lock) {
+      if (cancelRequested) {
+        return;
+      }
+      runner = Thread.currentThread();
+    }
+    T value = null;
+    Throwable failure = null;
+    try {
+      value = callable.call();
+    } catch (Throwable e) {
+      failure = e;
+    }
+    synchronized (lock) {
+      runner = null;
+    }
+    if (cancelRequested) {
+      Thread.interrupted(); // the interrupt was meant for the call, not for the executor's thread
+    }
+    T result = value;
+    Throwable exception = failure;
+    loop.post(() -> completeUnlessDone(result, exception));
+  }
+
+  private void completeUnlessDone(T result, Throwable exception) {
+    if (isDone()) {
+      return; // cancelled meanwhile: the outcome is dropped
+    }
+    if (exception instanceof CancellationException cancelled) {
+      setCancelled(cancelled);
+    } else if (exception != null) {
+      setException(exception);
+    } else {
+      setResult(result);
+    }
+  }
+
+  @Override
+  boolean cancelOnLoop() {
+    if (isDone()) {
+      return false;
+    }
+    interruptCall();
+    setCancelled(new CancellationException(name + " was cancelled"));
+    return true;
+  }
+
+  @Override
+  void cancelRequestedFromOtherThread() {
+    interruptCall(); // at once: the call may be blocked, and the loop may be busy
+  }
+
+  private void interruptCall() {
+    cancelRequested = true;
+    synchronized (lock) {
+      if (runner != null) {
+        runner.interrupt();
+      }
+    }
+    if (onCancel != null) {
+      onCancel.run();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Task[" + name + ", background call, " + stateText() + "]";
+  }
+}

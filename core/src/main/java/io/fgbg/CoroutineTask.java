@@ -1,0 +1,154 @@
+package io.fgbg;
+
+import java.util.concurrent.CancellationException;
+
+/**
+ * A scheduled coroutine: asyncio's {@code Task}, with the body on a virtual thread of its own.
+ *
+ * <p>A step of the task is the stretch of its body between two suspensions. The body runs only
+ * while its thread holds the loop's baton (see {@link EventLoop}), so steps of different tasks
+ * never overlap. The thread is started when the first step comes up in the ready queue; a task
+ * cancelled before then never starts one.
+ *
+ * <p>Invariants: all fields but {@code thread} are touched only by the baton holder. A task is in
+ * the ready queue at most once: its step is scheduled by a yield, by the completion of what it
+ * awaits, or (once) when it is created.
+ */
+final class CoroutineTask<T> extends AbstractFuture<T> implements Task<T> {
+  private final String name;
+  private Coroutine<T> coroutine; // null once the body has run
+  /** The virtual thread that runs the body; null until the first step. */
+  Thread thread;
+  /** What the task is suspended on (asyncio's _fut_waiter): cancelled along with the task. */
+  private AbstractFuture<?> waiter;
+  /** asyncio's _must_cancel: throw CancellationException when the next step starts. */
+  boolean mustCancel;
+
+  CoroutineTask(EventLoop loop, Coroutine<T> coroutine) {
+    super(loop);
+    this.coroutine = coroutine;
+    this.name = loop.registerTask(this);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  String describe() {
+    return name;
+  }
+
+  boolean isStarted() {
+    return thread != null || coroutine == null;
+  }
+
+  /** Runs the whole body on the current thread, which holds the baton: the first step, and on. */
+  void runBody() {
+    Coroutine<T> body = coroutine;
+    coroutine = null;
+    loop.currentTask = this;
+    T result;
+    try {
+      result = body.run();
+    } catch (CancellationException e) {
+      finish();
+      setCancelled(e);
+      return;
+    } catch (Throwable e) {
+      finish();
+      setException(e);
+      return;
+    }
+    finish();
+    if (mustCancel) { // cancelled during its last step, as asyncio's __step treats it
+      mustCancel = false;
+      setCancelled(new CancellationException(name + " was cancelled"));
+    } else {
+      setResult(result);
+    }
+  }
+
+  private void finish() {
+    loop.currentTask = null;
+    waiter = null;
+  }
+
+  /** The first step of a task cancelled before it started: done, without running the body. */
+  void cancelBeforeStart() {
+    mustCancel = false;
+    coroutine = null;
+    setCancelled(new CancellationException(name + " was cancelled before it started"));
+  }
+
+  @Override
+  boolean cancelOnLoop() {
+    if (isDone()) {
+      return false;
+    }
+    AbstractFuture<?> w = waiter;
+    if (w != null && w.cancelOnLoop()) {
+      return true; // the task wakes up when what it awaits is done cancelling
+    }
+    mustCancel = true;
+    return true;
+  }
+
+  // ---- suspension points: called by the body, on the task's own thread, holding the baton
+
+  /** Awaits {@code future}: returns its value or throws its exception, one hop after it is done. */
+  <R> R await(AbstractFuture<R> future) throws Exception {
+    if (future.isDone()) {
+      return future.resultNow(); // awaiting what is done does not yield
+    }
+    if (future == this) {
+      throw new IllegalStateException(name + " cannot await itself");
+    }
+    if (future.loop != loop) {
+      throw new IllegalStateException(
+          "cannot await " + future.describe() + " of another event loop from " + name);
+    }
+    future.addCallback(this);
+    waiter = future;
+    if (mustCancel && future.cancelOnLoop()) {
+      mustCancel = false;
+    }
+    suspend();
+    return future.resultNow();
+  }
+
+  /** Gives the loop one turn: asyncio's bare {@code yield} (what {@code sleep(0)} does). */
+  void yieldOnce() {
+    loop.scheduleStep(this);
+    suspend();
+  }
+
+  /** Sleeps for {@code nanos} on the loop's clock (more than zero). */
+  void sleep(long nanos) throws Exception {
+    LoopFuture<Void> wakeUp = new LoopFuture<>(loop, "sleep of " + name);
+    TimerHandle timer = loop.callLaterOnLoop(nanos, () -> wakeUp.setResultIfPending(null));
+    try {
+      await(wakeUp);
+    } finally {
+      timer.cancel();
+    }
+  }
+
+  /** Leaves the task, lets the loop run until this task's next step, then enters it again. */
+  private void suspend() {
+    loop.currentTask = null;
+    loop.dispatchWhileSuspended(thread, this);
+    loop.currentTask = this;
+    waiter = null;
+    if (mustCancel) {
+      mustCancel = false;
+      throw new CancellationException(name + " was cancelled");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Task[" + name + ", " + stateText() + "]";
+  }
+}

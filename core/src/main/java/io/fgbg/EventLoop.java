@@ -1,0 +1,896 @@
+package io.fgbg;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * A single-threaded, deterministic event loop in the manner of asyncio's.
+ *
+ * <p>Each thread has a loop of its own ({@link #current()}), created on first use. The loop runs
+ * only while some thread runs it in the foreground ({@link Fgbg#runInForeground}); in between it
+ * holds its tasks, timers and callbacks where they stand. It runs in iterations: at the start of
+ * each, callbacks posted from other threads and timers that are due join the ready queue; then
+ * the callbacks that were ready when the iteration began run, one after another, in order.
+ *
+ * <pre>{@code
+ * EventLoop loop = EventLoop.current();
+ * loop.callLater(ofSeconds(1), () -> System.out.println("a second later"));
+ * runInForeground(sleep(ofSeconds(2)));   // prints "a second later"
+ * }</pre>
+ *
+ * <h2>How it runs: the baton</h2>
+ *
+ * The loop is a baton, not a thread. Each task's body runs on a virtual thread of its own, and
+ * whichever thread holds the baton runs the dispatcher: it takes the next ready callback and runs
+ * it; when that callback is the next step of a task, it hands the baton to that task's thread and
+ * parks. A task that awaits runs the dispatcher itself, so that when the next step is its own it
+ * simply goes on. The thread that called {@code runInForeground} hands the loop over once, and is
+ * woken once, when the run is over: switches between tasks cost a virtual thread hand-off, never
+ * a platform thread's.
+ *
+ * <p>Invariant: every field below that is not volatile is touched only by the thread holding the
+ * baton ({@code owner}); handing the baton over publishes them to the next holder.
+ *
+ * <h2>Differences from asyncio</h2>
+ *
+ * {@code runInForeground} of a coroutine starts it at once, ahead of what is already ready, and
+ * the run stops at the end of the iteration in which its task finished (asyncio stops one
+ * iteration later, when the done callback of {@code run_until_complete} runs; {@link #close()}
+ * runs that iteration). A loop can be run by any thread that is not running another loop, one
+ * thread at a time.
+ */
+public final class EventLoop implements AutoCloseable {
+  private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
+  /** The task whose body runs on this thread (set on the virtual threads of tasks). */
+  static final ThreadLocal<CoroutineTask<?>> TASK = new ThreadLocal<>();
+
+  private static final Object STOP = new Object();
+  private static final long NO_DEADLINE = Long.MAX_VALUE;
+  private static final VarHandle OWNER;
+
+  static {
+    try {
+      OWNER = MethodHandles.lookup().findVarHandle(EventLoop.class, "owner", Thread.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // ---- shared between threads
+
+  /** The thread holding the baton, or null when nobody runs the loop. */
+  private volatile Thread owner;
+  /** True while a foreground run (or close) is in progress. */
+  private volatile boolean running;
+  private volatile boolean closed;
+  /** Stop at the next callback boundary: the caller was interrupted twice. */
+  private volatile boolean stopNow;
+  /** A thread that left its run at once (second interrupt) and whose run has not ended yet. */
+  private volatile Thread detachedCaller;
+  /** The holder while it waits for work, so that {@link #post} can wake it. */
+  private volatile Thread sleeper;
+
+  private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+
+  // ---- baton holder only
+
+  private final ArrayDeque<Object> ready = new ArrayDeque<>(); // CoroutineTask steps, Runnables
+  private int ntodo; // callbacks left in the current iteration
+  private boolean stopping; // end the run at the end of this iteration
+  private ForegroundRun foreground;
+  /** The task whose step is running (asyncio's current_task), or null. */
+  CoroutineTask<?> currentTask;
+
+  private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
+  private int cancelledTimers; // a hint for sweeping; may be off when cancels race
+  private long timerSequence;
+
+  private final LinkedHashSet<AbstractFuture<?>> tasks = new LinkedHashSet<>(); // not done
+  private int taskCounter;
+  /** Task threads that have left the loop for good; joined by close(). */
+  private final ArrayList<Thread> retiredThreads = new ArrayList<>();
+  private ExecutorService defaultExecutor;
+
+  private final LoopClock clock;
+  private final Thread.Builder.OfVirtual taskThreads = Thread.ofVirtual();
+
+  private EventLoop(LoopClock clock) {
+    this.clock = clock;
+  }
+
+  // ------------------------------------------------------------------ public API
+
+  /**
+   * The calling thread's loop, created on first use. Inside a task it is the task's loop,
+   * whatever thread runs the body. If the thread's loop was closed, a new one takes its place.
+   *
+   * @return the loop, never null
+   */
+  public static EventLoop current() {
+    EventLoop loop = CURRENT.get();
+    if (loop == null || loop.closed) {
+      loop = new EventLoop(LoopClock.real());
+      CURRENT.set(loop);
+    }
+    return loop;
+  }
+
+  /**
+   * A new loop, bound to no thread: run it with the {@code runInForeground} overloads that take
+   * a loop, or bind it with {@link #setCurrent}.
+   *
+   * @return the new loop
+   */
+  public static EventLoop create() {
+    return new EventLoop(LoopClock.real());
+  }
+
+  /** A new loop on a virtual clock that jumps to the next timer instead of waiting (tests). */
+  static EventLoop createWithVirtualClock() {
+    return new EventLoop(LoopClock.virtual());
+  }
+
+  /**
+   * Binds {@code loop} to the calling thread, so that {@link #current()} returns it; with null,
+   * unbinds the thread's loop (the next {@code current()} creates a new one).
+   *
+   * @param loop the loop, or null
+   */
+  public static void setCurrent(EventLoop loop) {
+    if (loop == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(loop);
+    }
+  }
+
+  /**
+   * Tells whether a foreground run of this loop is in progress.
+   *
+   * @return true while some thread runs the loop
+   */
+  public boolean isRunning() {
+    return running;
+  }
+
+  /**
+   * Tells whether {@link #close()} has finished.
+   *
+   * @return true once closed
+   */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * The loop's clock: the time since the loop was created. Timers and sleeps are measured on it.
+   *
+   * @return the time, never negative
+   */
+  public Duration time() {
+    return Duration.ofNanos(clock.now());
+  }
+
+  /**
+   * Schedules {@code callback} to run on the loop, after the callbacks already ready.
+   *
+   * @param callback what to run; an exception it throws is reported on {@code System.err}
+   * @return a handle that can cancel it
+   * @throws NullPointerException if {@code callback} is null
+   * @throws IllegalStateException if the loop is closed, or running in another thread (use
+   *     {@link #callSoonThreadsafe})
+   */
+  public Handle callSoon(Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    return onLoop(() -> callSoonOnLoop(callback));
+  }
+
+  /**
+   * Schedules {@code callback} to run on the loop once {@code delay} has passed on its clock.
+   * Timers fire in deadline order, timers with the same deadline in the order they were made.
+   *
+   * @param delay how long from now; zero or negative: at the next iteration
+   * @param callback what to run; an exception it throws is reported on {@code System.err}
+   * @return a handle that can cancel it
+   * @throws NullPointerException if {@code delay} or {@code callback} is null
+   * @throws IllegalStateException if the loop is closed, or running in another thread
+   */
+  public Handle callLater(Duration delay, Runnable callback) {
+    Objects.requireNonNull(delay, "delay");
+    Objects.requireNonNull(callback, "callback");
+    long nanos = saturatedNanos(delay);
+    return onLoop(() -> callLaterOnLoop(nanos, callback));
+  }
+
+  /**
+   * Schedules {@code callback} to run on the loop; safe from any thread. If the loop is waiting
+   * for work it wakes up; if nobody runs it, the callback runs at its next foreground run.
+   *
+   * @param callback what to run; an exception it throws is reported on {@code System.err}
+   * @throws NullPointerException if {@code callback} is null
+   * @throws IllegalStateException if the loop is closed
+   */
+  public void callSoonThreadsafe(Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    checkOpen();
+    post(callback);
+  }
+
+  /**
+   * Ends the loop as {@code asyncio.run} does after its main coroutine: one iteration without
+   * waiting, then every pending task is cancelled and the loop runs until they have finished
+   * (their cleanup code runs), then the shutdown iterations; then it releases its threads and
+   * executor. Tasks made by that cleanup are cancelled the same way, a few rounds at most. A closed
+   * loop refuses new work; closing it again does nothing.
+   *
+   * <p>If the calling thread is interrupted while the loop shuts down, the shutdown stops early:
+   * the loop is closed, pending tasks are abandoned, and the interrupt status is kept.
+   *
+   * @throws IllegalStateException if called inside a task or callback of this loop, or while the
+   *     loop runs in another thread
+   */
+  @Override
+  public void close() {
+    Thread self = Thread.currentThread();
+    if (closed) {
+      return;
+    }
+    if (owner == self || TASK.get() != null) {
+      throw new IllegalStateException("cannot close a running event loop (close() was called inside a task or callback)");
+    }
+    acquireForRun(self);
+    boolean interrupted = false;
+    try {
+      interrupted = runIterations(self, 1);
+      for (int round = 0; round < 3 && !interrupted && !tasks.isEmpty(); round++) {
+        List<AbstractFuture<?>> toCancel = new ArrayList<>(tasks);
+        for (AbstractFuture<?> task : toCancel) {
+          task.cancelOnLoop();
+        }
+        interrupted = runUntilDone(self, Tasks.allDone(this, toCancel)) || runIterations(self, 1);
+      }
+      if (!interrupted) {
+        interrupted = runIterations(self, 4); // shutdown_asyncgens, shutdown_default_executor
+      }
+    } finally {
+      closed = true;
+      ready.clear();
+      timers.clear();
+      releaseRun();
+      shutDownThreads();
+      if (interrupted) {
+        self.interrupt();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EventLoop[" + (closed ? "closed" : running ? "running" : "idle") + "]";
+  }
+
+  // ------------------------------------------------------------------ foreground runs
+
+  /**
+   * Runs the loop in the calling thread until {@code task} (or the task made from {@code
+   * coroutine}, which starts at once) is done, and returns its result.
+   */
+  <T> T runInForeground(AbstractFuture<T> task, Coroutine<T> coroutine) throws Exception {
+    Thread self = Thread.currentThread();
+    checkCanRunHere(self);
+    if (task != null && task.isDone()) {
+      return task.resultNow();
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException("interrupted before the foreground run started");
+    }
+    acquireForRun(self);
+    EventLoop previous = CURRENT.get();
+    CURRENT.set(this);
+    ForegroundRun run = null;
+    try {
+      CoroutineTask<T> first = null;
+      if (coroutine != null) {
+        first = new CoroutineTask<>(this, coroutine);
+        task = first;
+      }
+      run = new ForegroundRun(self, task, first != null, -1);
+      drive(run, first);
+    } finally {
+      if (owner == self) { // not when a second interrupt left the loop to its holder
+        releaseRun();
+      }
+      if (previous == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(previous);
+      }
+    }
+    if (run.interrupts > 0) {
+      throw new InterruptedException(
+          "foreground run of " + task.describe() + " interrupted (" + task.stateText() + ")");
+    }
+    return task.resultNow();
+  }
+
+  /** Checks that the calling thread may run this loop in the foreground. */
+  private void checkCanRunHere(Thread self) {
+    CoroutineTask<?> inTask = TASK.get();
+    if (owner == self || inTask != null) {
+      throw new IllegalStateException(
+          "runInForeground() cannot be called inside a task or callback: the event loop is already"
+              + " running in this thread; use await() instead");
+    }
+    checkOpen();
+  }
+
+  /** Runs {@code iterations} iterations without waiting. Returns true if interrupted. */
+  private boolean runIterations(Thread self, int iterations) {
+    ForegroundRun run = new ForegroundRun(self, null, false, iterations);
+    drive(run, null);
+    return run.interrupts > 0;
+  }
+
+  /** Runs until {@code future} is done. Returns true if interrupted. */
+  private boolean runUntilDone(Thread self, AbstractFuture<?> future) {
+    ForegroundRun run = new ForegroundRun(self, future, false, -1);
+    drive(run, null);
+    return run.interrupts > 0;
+  }
+
+  /** One run: the calling thread holds the baton on entry and, unless detached, on return. */
+  private void drive(ForegroundRun run, CoroutineTask<?> first) {
+    foreground = run;
+    stopping = run.task != null && run.task.isDone();
+    stopNow = false;
+    runAsCaller(run, first);
+    if (!run.isDetached()) {
+      endRun();
+    }
+  }
+
+  /** The caller's part: dispatch until a task step needs a virtual thread, then wait for the end. */
+  private void runAsCaller(ForegroundRun run, CoroutineTask<?> first) {
+    if (first != null) {
+      startThread(first); // its first step, ahead of everything already ready
+      awaitRunEnd(run);
+      return;
+    }
+    for (; ; ) {
+      Object item = nextReady();
+      if (item == STOP) {
+        return;
+      }
+      if (item instanceof CoroutineTask<?> task) {
+        if (switchTo(task)) {
+          awaitRunEnd(run);
+          return;
+        }
+      } else {
+        runCallback((Runnable) item);
+      }
+    }
+  }
+
+  /** Parks the caller until the baton comes back, or it leaves at once on a second interrupt. */
+  private void awaitRunEnd(ForegroundRun run) {
+    Thread self = run.caller;
+    while (owner != self) {
+      LockSupport.park(this);
+      if (Thread.interrupted() && callerInterrupted(run)) {
+        detachedCaller = self; // before detach(): the holder that sees it detached clears it
+        if (run.detach()) {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * The caller was interrupted (Ctrl-C). The first interrupt cancels the task the run made, or
+   * ends the run at the end of the iteration; the next ones stop the loop at the next callback.
+   * Returns true if the caller should leave now.
+   */
+  private boolean callerInterrupted(ForegroundRun run) {
+    if (++run.interrupts == 1) {
+      runOnLoopOrPost(() -> firstInterrupt(run));
+      return false;
+    }
+    stopNow = true;
+    wakeUp();
+    return true;
+  }
+
+  private void firstInterrupt(ForegroundRun run) {
+    if (foreground != run) {
+      return; // that run is over
+    }
+    if (run.created && !run.task.isDone()) {
+      run.task.cancelOnLoop(); // the run ends when the task has finished its cleanup
+    } else {
+      stopping = true;
+    }
+  }
+
+  /** The holder reached the end of the run: hand the loop back to the caller, or release it. */
+  private void handBackToCaller() {
+    ForegroundRun run = foreground;
+    if (run.claimHandBack()) {
+      handTo(run.caller);
+    } else { // the caller has left: nobody to hand it to
+      endRun();
+      releaseRun();
+    }
+  }
+
+  private void endRun() {
+    foreground = null;
+    stopping = false;
+    stopNow = false;
+    ntodo = 0; // callbacks of an iteration cut short by a second interrupt run in the next one
+  }
+
+  private void releaseRun() {
+    retiredThreads.removeIf(t -> !t.isAlive());
+    detachedCaller = null;
+    running = false;
+    owner = null;
+  }
+
+  /** Takes the baton for a foreground run; waits while another thread holds it briefly. */
+  private void acquireForRun(Thread self) {
+    for (; ; ) {
+      checkOpen();
+      if (OWNER.compareAndSet(this, null, self)) {
+        if (closed) {
+          owner = null;
+          checkOpen();
+        }
+        running = true;
+        return;
+      }
+      if (running) {
+        if (detachedCaller != self) {
+          throw new IllegalStateException(
+              "the event loop is already running in another thread: a loop runs in one thread at a"
+                  + " time");
+        }
+        LockSupport.parkNanos(this, 50_000); // our interrupted run ends at its next callback
+      } else {
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ the dispatcher
+
+  /**
+   * Runs the loop on the thread of a suspended task until that task's next step comes up; the
+   * only way a task waits. The calling thread holds the baton on entry and on return.
+   */
+  void dispatchWhileSuspended(Thread self, CoroutineTask<?> mine) {
+    for (; ; ) {
+      Object item = nextReady();
+      if (item == STOP) {
+        handBackToCaller();
+        awaitBaton(self);
+        return;
+      }
+      if (item instanceof CoroutineTask<?> task) {
+        if (task == mine) {
+          return; // our own step is next: no switch at all
+        }
+        if (switchTo(task)) {
+          awaitBaton(self);
+          return;
+        }
+      } else {
+        runCallback((Runnable) item);
+      }
+    }
+  }
+
+  /** The body of a task thread: runs its task, then the loop, adopting tasks that start next. */
+  private void taskThread(CoroutineTask<?> first) {
+    Thread self = Thread.currentThread();
+    CURRENT.set(this);
+    awaitBaton(self);
+    try {
+      CoroutineTask<?> task = first;
+      while (task != null) {
+        task.thread = self;
+        TASK.set(task);
+        task.runBody();
+        TASK.set(null);
+        task = dispatchWhileFree(self);
+      }
+    } catch (Throwable e) { // a bug in fgbg itself: do not leave the caller waiting forever
+      reportException("Internal error in the fgbg event loop", e);
+      if (owner == self) {
+        handBackToCaller();
+      }
+    }
+  }
+
+  /**
+   * Runs the loop on a task thread whose task is done. Returns a task that has not started, for
+   * this thread to run next, or null when the baton has left this thread and it should end.
+   */
+  private CoroutineTask<?> dispatchWhileFree(Thread self) {
+    for (; ; ) {
+      Object item = nextReady();
+      if (item == STOP) {
+        retiredThreads.add(self);
+        handBackToCaller();
+        return null;
+      }
+      if (item instanceof CoroutineTask<?> task) {
+        if (task.thread != null) {
+          retiredThreads.add(self);
+          handTo(task.thread);
+          return null;
+        }
+        if (task.mustCancel) {
+          task.cancelBeforeStart();
+        } else {
+          return task; // run it on this thread: no thread start, no switch
+        }
+      } else {
+        runCallback((Runnable) item);
+      }
+    }
+  }
+
+  /** Hands the baton to {@code task}'s thread. False if the task needed none (cancelled). */
+  private boolean switchTo(CoroutineTask<?> task) {
+    Thread thread = task.thread;
+    if (thread != null) {
+      handTo(thread);
+      return true;
+    }
+    if (task.mustCancel) {
+      task.cancelBeforeStart();
+      return false;
+    }
+    startThread(task);
+    return true;
+  }
+
+  private void startThread(CoroutineTask<?> task) {
+    Thread thread = taskThreads.name(task.name()).unstarted(() -> taskThread(task));
+    task.thread = thread;
+    owner = thread;
+    thread.start();
+  }
+
+  private void handTo(Thread thread) {
+    owner = thread;
+    LockSupport.unpark(thread);
+  }
+
+  /** Parks until this thread holds the baton. Interrupts do not end the wait; they are kept. */
+  private void awaitBaton(Thread self) {
+    boolean interrupted = false;
+    while (owner != self) {
+      LockSupport.park(this);
+      if (Thread.interrupted()) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      self.interrupt();
+    }
+  }
+
+  /**
+   * The next callback to run, or STOP. This and {@link #beginIteration} are the only place where
+   * the loop decides what runs next.
+   */
+  private Object nextReady() {
+    for (; ; ) {
+      if (ntodo > 0) {
+        if (stopNow) {
+          return STOP;
+        }
+        ntodo--;
+        return ready.pollFirst();
+      }
+      if (stopping || stopNow) {
+        return STOP;
+      }
+      beginIteration();
+    }
+  }
+
+  /** asyncio's _run_once up to the callbacks: inbox, due timers, waiting while nothing is ready. */
+  private void beginIteration() {
+    ForegroundRun run = foreground;
+    boolean noWait = false;
+    if (run.iterationsLeft >= 0) {
+      if (run.iterationsLeft == 0) {
+        stopping = true;
+        return;
+      }
+      run.iterationsLeft--;
+      noWait = true;
+    }
+    Thread self = Thread.currentThread();
+    if (self == run.caller && Thread.interrupted()) {
+      callerInterrupted(run);
+    }
+    if (cancelledTimers > 64 && cancelledTimers * 2 > timers.size()) {
+      timers.removeIf(TimerHandle::isCancelled);
+      cancelledTimers = 0;
+    }
+    for (; ; ) {
+      drainInbox();
+      long next = moveDueTimers(clock.now());
+      if (!ready.isEmpty() || noWait || stopping || stopNow) {
+        break;
+      }
+      waitForWork(self, run, next);
+    }
+    ntodo = ready.size();
+  }
+
+  private void drainInbox() {
+    Runnable callback;
+    while ((callback = inbox.poll()) != null) {
+      ready.addLast(callback);
+    }
+  }
+
+  /** Moves the due timers to the ready queue; returns the next deadline, or NO_DEADLINE. */
+  private long moveDueTimers(long now) {
+    TimerHandle timer;
+    while ((timer = timers.peek()) != null) {
+      if (timer.isCancelled()) {
+        timers.poll();
+        if (cancelledTimers > 0) {
+          cancelledTimers--;
+        }
+      } else if (timer.deadline <= now) {
+        timers.poll();
+        ready.addLast(timer);
+      } else {
+        return timer.deadline;
+      }
+    }
+    return NO_DEADLINE;
+  }
+
+  /** Waits for the next timer, a posted callback, or (for the caller) an interrupt. */
+  private void waitForWork(Thread self, ForegroundRun run, long deadline) {
+    if (clock.isVirtual() && deadline != NO_DEADLINE) {
+      if (inbox.isEmpty()) {
+        clock.advanceTo(deadline);
+      }
+      return;
+    }
+    sleeper = self;
+    try {
+      if (inbox.isEmpty() && !stopNow) {
+        if (deadline == NO_DEADLINE) {
+          LockSupport.park(this);
+        } else {
+          long wait = deadline - clock.now();
+          if (wait > 0) {
+            LockSupport.parkNanos(this, wait);
+          }
+        }
+      }
+    } finally {
+      sleeper = null;
+    }
+    if (Thread.interrupted()) {
+      if (self == run.caller) {
+        callerInterrupted(run);
+      } // a task thread's own interrupt cannot end a wait that is not its own: drop it
+    }
+  }
+
+  private void runCallback(Runnable callback) {
+    try {
+      callback.run();
+    } catch (Throwable e) {
+      reportException("Exception in callback " + callback, e);
+    }
+  }
+
+  void reportException(String context, Throwable e) {
+    System.err.println(context);
+    e.printStackTrace();
+  }
+
+  // ------------------------------------------------------------------ for the other classes
+
+  /** True if {@code thread} holds the baton. */
+  boolean isHolder(Thread thread) {
+    return owner == thread;
+  }
+
+  /** Takes the baton while nobody runs the loop; pair with {@link #releaseIdle()}. */
+  boolean tryAcquireIdle(Thread self) {
+    return !running && OWNER.compareAndSet(this, null, self);
+  }
+
+  void releaseIdle() {
+    owner = null;
+  }
+
+  /**
+   * Runs {@code operation} holding the baton: at once if the calling thread holds it, taking it
+   * if the loop is idle.
+   *
+   * @throws IllegalStateException if the loop is closed or running in another thread
+   */
+  <R> R onLoop(Supplier<R> operation) {
+    Thread self = Thread.currentThread();
+    if (owner == self) {
+      checkOpen();
+      return operation.get();
+    }
+    for (; ; ) {
+      checkOpen();
+      if (OWNER.compareAndSet(this, null, self)) {
+        try {
+          checkOpen();
+          return operation.get();
+        } finally {
+          owner = null;
+        }
+      }
+      if (running) {
+        throw new IllegalStateException(
+            "the event loop is running in another thread: use callSoonThreadsafe() or a task of"
+                + " that loop");
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /** Runs {@code action} on the loop now if possible, else posts it through the inbox. */
+  void runOnLoopOrPost(Runnable action) {
+    Thread self = Thread.currentThread();
+    if (owner == self) {
+      action.run();
+    } else if (tryAcquireIdle(self)) {
+      try {
+        action.run();
+      } finally {
+        releaseIdle();
+      }
+    } else {
+      post(action);
+    }
+  }
+
+  /** Adds to the thread-safe inbox and wakes the loop if it waits; dropped once closed. */
+  void post(Runnable callback) {
+    if (closed) {
+      return;
+    }
+    inbox.add(callback);
+    wakeUp();
+  }
+
+  private void wakeUp() {
+    Thread s = sleeper;
+    if (s != null) {
+      LockSupport.unpark(s);
+    }
+  }
+
+  void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the event loop is closed");
+    }
+  }
+
+  /** Registers a new task; returns its name. Baton holder only. */
+  String registerTask(AbstractFuture<?> task) {
+    tasks.add(task);
+    return "Task-" + ++taskCounter;
+  }
+
+  /** Called by every future as it becomes done. Baton holder only. */
+  void futureDone(AbstractFuture<?> future) {
+    ForegroundRun run = foreground;
+    if (run != null && run.task == future) {
+      stopping = true;
+    }
+    if (future instanceof Task<?>) {
+      tasks.remove(future);
+    }
+  }
+
+  /** The tasks that are not done, in the order they were made. Baton holder only. */
+  Set<Task<?>> pendingTasks() {
+    LinkedHashSet<Task<?>> copy = new LinkedHashSet<>();
+    for (AbstractFuture<?> f : tasks) {
+      copy.add((Task<?>) f);
+    }
+    return Collections.unmodifiableSet(copy);
+  }
+
+  void scheduleStep(CoroutineTask<?> task) {
+    ready.addLast(task);
+  }
+
+  CallbackHandle callSoonOnLoop(Runnable callback) {
+    CallbackHandle handle = new CallbackHandle(callback);
+    ready.addLast(handle);
+    return handle;
+  }
+
+  TimerHandle callLaterOnLoop(long delayNanos, Runnable callback) {
+    long now = clock.now();
+    long deadline = delayNanos > NO_DEADLINE - 1 - now ? NO_DEADLINE - 1 : now + delayNanos;
+    TimerHandle timer = new TimerHandle(this, deadline, timerSequence++, callback);
+    timers.add(timer);
+    return timer;
+  }
+
+  void timerCancelled() {
+    cancelledTimers++;
+  }
+
+  /** The executor of background calls when none is given: one virtual thread per call. */
+  ExecutorService defaultExecutor() {
+    if (defaultExecutor == null) {
+      defaultExecutor =
+          Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fgbg-background-", 1).factory());
+    }
+    return defaultExecutor;
+  }
+
+  static long saturatedNanos(Duration d) {
+    if (d.isNegative()) {
+      return 0;
+    }
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** After close: waits for the threads the loop started, so that none is left alive. */
+  private void shutDownThreads() {
+    ExecutorService executor = defaultExecutor;
+    if (executor != null) {
+      executor.shutdownNow();
+      try {
+        if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+          System.err.println("fgbg: background calls still running 10 s after close(): left behind");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (Thread t : retiredThreads) {
+      try {
+        t.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    retiredThreads.clear();
+  }
+}

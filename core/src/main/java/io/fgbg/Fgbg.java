@@ -1,0 +1,638 @@
+package io.fgbg;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+
+/**
+ * The shell model: put work in the background ({@code &}), bring one job to the foreground
+ * ({@code fg}) and wait for it. Made for {@code import static io.fgbg.Fgbg.*}.
+ *
+ * <pre>{@code
+ * Task<Void> ticker = scheduleCoroutine(() -> {     // like "ticker &": nothing runs yet
+ *   for (int i = 0; ; i++) {
+ *     System.out.println(i);
+ *     await(sleep(ofSeconds(1)));
+ *   }
+ * });
+ * runInForeground(sleep(ofSeconds(5)));            // the loop runs 5 s: prints 0 to 4
+ * ticker.cancel();
+ * }</pre>
+ *
+ * <p>Three ways to start work, on purpose different:
+ *
+ * <ul>
+ *   <li>{@link #scheduleCoroutine} puts a coroutine in the background of the calling thread's
+ *       loop; it starts when that thread next runs the loop;
+ *   <li>{@link #runInForeground} runs the loop in the calling thread until one task is done, and
+ *       returns its result; background tasks make progress meanwhile;
+ *   <li>{@link #callInBackground} runs blocking code on another thread at once; its result comes
+ *       back through the loop as a task like any other, which can really be cancelled (the
+ *       thread is interrupted).
+ * </ul>
+ *
+ * <p>Inside a coroutine, {@link #await} suspends the task until what it awaits is done, while
+ * other tasks run. A task switches only at {@code await}; ready work runs in FIFO order.
+ */
+public final class Fgbg {
+  private Fgbg() {}
+
+  private static final Coroutine<Void> YIELD =
+      () -> {
+        requireTask("sleep").yieldOnce();
+        return null;
+      };
+
+  // ------------------------------------------------------------------ background
+
+  /**
+   * Schedules {@code target} as a new task in the background of the calling thread's loop. It
+   * does not start until the loop runs (a {@code runInForeground} on this thread).
+   *
+   * @param target the coroutine
+   * @param <T> its result type
+   * @return the new task
+   * @throws NullPointerException if {@code target} is null
+   * @throws IllegalStateException if the loop is running in another thread
+   */
+  public static <T> Task<T> scheduleCoroutine(Coroutine<T> target) {
+    return scheduleCoroutine(target, null);
+  }
+
+  /**
+   * Schedules {@code target} as a new task in the background of {@code loop}. It does not start
+   * until the loop runs.
+   *
+   * @param target the coroutine
+   * @param loop the loop; null for the calling thread's
+   * @param <T> its result type
+   * @return the new task
+   * @throws NullPointerException if {@code target} is null
+   * @throws IllegalStateException if the loop is closed or running in another thread
+   */
+  public static <T> Task<T> scheduleCoroutine(Coroutine<T> target, EventLoop loop) {
+    Objects.requireNonNull(target, "target");
+    EventLoop l = loopOrCurrent(loop);
+    return l.onLoop(
+        () -> {
+          CoroutineTask<T> task = new CoroutineTask<>(l, target);
+          l.scheduleStep(task);
+          return task;
+        });
+  }
+
+  /**
+   * Runs blocking {@code target} at once on a new virtual thread; its outcome comes back through
+   * the calling thread's loop as a task. Cancelling the task interrupts the call.
+   *
+   * @param target the blocking call
+   * @param <T> its result type
+   * @return the task, done once the call has returned and the loop has run
+   * @throws NullPointerException if {@code target} is null
+   * @throws IllegalStateException if the loop is running in another thread
+   */
+  public static <T> Task<T> callInBackground(Callable<T> target) {
+    return callInBackground(target, null, null);
+  }
+
+  /**
+   * Runs blocking {@code target} on {@code executor}; its outcome comes back through the calling
+   * thread's loop as a task.
+   *
+   * @param target the blocking call
+   * @param executor where to run it; null for the loop's default (a virtual thread per call)
+   * @param <T> its result type
+   * @return the task
+   * @throws NullPointerException if {@code target} is null
+   * @throws IllegalStateException if the loop is running in another thread
+   * @throws RejectedExecutionException if the executor refuses the call
+   */
+  public static <T> Task<T> callInBackground(Callable<T> target, Executor executor) {
+    return callInBackground(target, null, executor);
+  }
+
+  /**
+   * Runs blocking {@code target} on {@code executor}; its outcome comes back through {@code loop}
+   * as a task. The call starts before this method returns (on the default executor).
+   *
+   * @param target the blocking call
+   * @param loop the loop; null for the calling thread's
+   * @param executor where to run it; null for the loop's default (a virtual thread per call)
+   * @param <T> its result type
+   * @return the task
+   * @throws NullPointerException if {@code target} is null
+   * @throws IllegalStateException if the loop is closed or running in another thread
+   * @throws RejectedExecutionException if the executor refuses the call
+   */
+  public static <T> Task<T> callInBackground(Callable<T> target, EventLoop loop, Executor executor) {
+    Objects.requireNonNull(target, "target");
+    return startCall(target, null, loopOrCurrent(loop), executor);
+  }
+
+  private static <T> Task<T> startCall(
+      Callable<T> target, Runnable onCancel, EventLoop loop, Executor executor) {
+    BackgroundCall<T> call =
+        loop.onLoop(
+            () -> {
+              BackgroundCall<T> c = new BackgroundCall<>(loop, target, onCancel);
+              try {
+                (executor == null ? loop.defaultExecutor() : executor).execute(c);
+              } catch (RuntimeException | Error e) {
+                c.setException(e); // done, and off the job list
+                throw e;
+              }
+              return c;
+            });
+    return call;
+  }
+
+  /**
+   * Puts {@code target} in the background of the calling thread's loop, whatever it is: the
+   * combined form of the original proposal. See {@link #runInBackground(Object, EventLoop,
+   * Executor)}.
+   *
+   * @param target a task, future, coroutine or callable
+   * @return the task
+   * @throws NullPointerException if {@code target} is null
+   * @throws IllegalArgumentException if {@code target} is none of those
+   */
+  public static Task<?> runInBackground(Object target) {
+    return runInBackground(target, null, null);
+  }
+
+  /**
+   * Puts {@code target} in the background of {@code loop}, whatever it is:
+   *
+   * <ul>
+   *   <li>a {@link Task}: itself;
+   *   <li>a {@link CompletionStage} or {@link Future}: a task that follows it (cancelling the task
+   *       cancels it);
+   *   <li>a {@link Coroutine}: {@link #scheduleCoroutine};
+   *   <li>a {@link Callable}, {@link Runnable} or {@link Supplier}: {@link #callInBackground}.
+   * </ul>
+   *
+   * @param target a task, future, coroutine or callable
+   * @param loop the loop; null for the calling thread's
+   * @param executor for callables; null for the loop's default
+   * @return the task
+   * @throws NullPointerException if {@code target} is null
+   * @throws IllegalArgumentException if {@code target} is none of those, or a task of another loop
+   * @throws IllegalStateException if the loop is closed or running in another thread
+   */
+  public static Task<?> runInBackground(Object target, EventLoop loop, Executor executor) {
+    Objects.requireNonNull(target, "target");
+    EventLoop l = loopOrCurrent(loop);
+    if (target instanceof Task<?> task) {
+      if (loop != null && ((AbstractFuture<?>) task).loop != loop) {
+        throw new IllegalArgumentException(task.name() + " belongs to another event loop");
+      }
+      return task;
+    }
+    if (target instanceof CompletionStage<?> stage) {
+      return l.onLoop(() -> StageTask.follow(l, stage, true));
+    }
+    if (target instanceof Future<?> future) {
+      return startCall(
+          () -> {
+            try {
+              return future.get();
+            } catch (ExecutionException e) {
+              throw Throwables.sneaky(Throwables.unwrap(e));
+            }
+          },
+          () -> future.cancel(true),
+          l,
+          executor);
+    }
+    if (target instanceof Coroutine<?> coroutine) {
+      return scheduleCoroutine(coroutine, l);
+    }
+    if (target instanceof Callable<?> callable) {
+      return startCall(callable, null, l, executor);
+    }
+    if (target instanceof Runnable runnable) {
+      return startCall(
+          () -> {
+            runnable.run();
+            return null;
+          },
+          null,
+          l,
+          executor);
+    }
+    if (target instanceof Supplier<?> supplier) {
+      return startCall(supplier::get, null, l, executor);
+    }
+    throw new IllegalArgumentException(
+        "background task must be future, coroutine or callable, not "
+            + target.getClass().getName());
+  }
+
+  // ------------------------------------------------------------------ foreground
+
+  /**
+   * Runs the task's loop in the calling thread until {@code task} is done, and returns its result.
+   * Background tasks make progress meanwhile. The run stops at the end of the loop iteration in
+   * which the task finished. A task that is already done returns (or throws) at once.
+   *
+   * <p>Interrupting the calling thread (Ctrl-C in a shell) ends the run at the end of the current
+   * iteration and throws {@link InterruptedException}; the task and every other task keep their
+   * state and go on at the next foreground run. A second interrupt leaves at once.
+   *
+   * @param task the task
+   * @param <T> its result type
+   * @return the task's result
+   * @throws Exception the task's own exception object, if it failed
+   * @throws java.util.concurrent.CancellationException if the task was cancelled
+   * @throws InterruptedException if the calling thread was interrupted
+   * @throws NullPointerException if {@code task} is null
+   * @throws IllegalStateException inside a task or callback (use {@link #await(Task)}), or if the
+   *     loop is closed or running in another thread
+   */
+  public static <T> T runInForeground(Task<T> task) throws Exception {
+    Objects.requireNonNull(task, "task");
+    AbstractFuture<T> f = future(task);
+    return f.loop.runInForeground(f, null);
+  }
+
+  /**
+   * Runs {@code target} as a new task on the calling thread's loop, starting it at once (ahead of
+   * whatever is ready), and runs the loop until that task is done; returns its result. So {@code
+   * runInForeground(sleep(ZERO))} single-steps the loop: every task that was ready runs one step.
+   *
+   * <p>Interrupting the calling thread (Ctrl-C in a shell) cancels that task; the loop runs on
+   * only until it has finished its cleanup, then {@link InterruptedException} is thrown. Tasks
+   * that existed before keep their state. A second interrupt leaves at once.
+   *
+   * @param target the coroutine
+   * @param <T> its result type
+   * @return the result
+   * @throws Exception the coroutine's own exception object, if it failed
+   * @throws java.util.concurrent.CancellationException if the task was cancelled
+   * @throws InterruptedException if the calling thread was interrupted
+   * @throws NullPointerException if {@code target} is null
+   * @throws IllegalStateException inside a task or callback (use {@link #await(Coroutine)}), or
+   *     if the loop is running in another thread
+   */
+  public static <T> T runInForeground(Coroutine<T> target) throws Exception {
+    return runInForeground(target, null);
+  }
+
+  /**
+   * Runs {@code loop} in the calling thread until {@code task} is done; see {@link
+   * #runInForeground(Task)}.
+   *
+   * @param task the task
+   * @param loop the task's loop; null for the task's own
+   * @param <T> its result type
+   * @return the task's result
+   * @throws Exception the task's own exception object, if it failed
+   * @throws InterruptedException if the calling thread was interrupted
+   * @throws NullPointerException if {@code task} is null
+   * @throws IllegalArgumentException if {@code task} belongs to another loop
+   * @throws IllegalStateException inside a task or callback, or if the loop is closed or running
+   *     in another thread
+   */
+  public static <T> T runInForeground(Task<T> task, EventLoop loop) throws Exception {
+    Objects.requireNonNull(task, "task");
+    AbstractFuture<T> f = future(task);
+    if (loop != null && f.loop != loop) {
+      throw new IllegalArgumentException(
+          task.name() + " belongs to another event loop than the one given");
+    }
+    return f.loop.runInForeground(f, null);
+  }
+
+  /**
+   * Runs {@code target} as a new task on {@code loop}, starting it at once, and runs the loop in
+   * the calling thread until it is done; see {@link #runInForeground(Coroutine)}.
+   *
+   * @param target the coroutine
+   * @param loop the loop; null for the calling thread's
+   * @param <T> its result type
+   * @return the result
+   * @throws Exception the coroutine's own exception object, if it failed
+   * @throws InterruptedException if the calling thread was interrupted
+   * @throws NullPointerException if {@code target} is null
+   * @throws IllegalStateException inside a task or callback, or if the loop is closed or running
+   *     in another thread
+   */
+  public static <T> T runInForeground(Coroutine<T> target, EventLoop loop) throws Exception {
+    Objects.requireNonNull(target, "target");
+    return loopOrCurrent(loop).runInForeground(null, target);
+  }
+
+  // ------------------------------------------------------------------ inside a coroutine
+
+  /**
+   * Suspends the calling task until {@code task} is done, and returns its result. Awaiting a task
+   * that is already done does not suspend; otherwise the caller resumes one loop hop after the
+   * task completes. If the caller is cancelled meanwhile, {@code task} is cancelled too.
+   *
+   * <p>A suspension point unless {@code task} is done.
+   *
+   * @param task the task
+   * @param <T> its result type
+   * @return the task's result
+   * @throws Exception the task's own exception object, if it failed
+   * @throws java.util.concurrent.CancellationException if the task, or the caller, was cancelled
+   * @throws NullPointerException if {@code task} is null
+   * @throws IllegalStateException outside a task (use {@link #runInForeground(Task)}), or if the
+   *     task belongs to another loop or is the caller itself
+   */
+  public static <T> T await(Task<T> task) throws Exception {
+    Objects.requireNonNull(task, "task");
+    return requireTask("await").await(future(task));
+  }
+
+  /**
+   * Runs {@code target} inline, in the calling task, and returns its result: sequential code
+   * calling sequential code, with the suspensions of {@code target} as the caller's own.
+   *
+   * <p>A suspension point wherever {@code target} is one.
+   *
+   * @param target the coroutine
+   * @param <T> its result type
+   * @return its result
+   * @throws Exception whatever {@code target} throws, as the same object
+   * @throws NullPointerException if {@code target} is null
+   * @throws IllegalStateException outside a task (use {@link #runInForeground(Coroutine)})
+   */
+  public static <T> T await(Coroutine<T> target) throws Exception {
+    Objects.requireNonNull(target, "target");
+    CoroutineTask<?> task = requireTask("await");
+    if (target == YIELD) {
+      task.yieldOnce();
+      return null;
+    }
+    return target.run();
+  }
+
+  /**
+   * Suspends the calling task until {@code stage} completes (on whatever thread), and returns its
+   * value. A stage that is already complete does not suspend. Cancelling the task cancels the
+   * stage, where the stage allows it.
+   *
+   * <p>A suspension point unless the stage is already complete.
+   *
+   * @param stage the stage
+   * @param <T> its value type
+   * @return its value
+   * @throws Exception the exception the stage failed with (unwrapped from CompletionException)
+   * @throws java.util.concurrent.CancellationException if the stage, or the caller, was cancelled
+   * @throws NullPointerException if {@code stage} is null
+   * @throws IllegalStateException outside a task
+   */
+  public static <T> T await(CompletionStage<T> stage) throws Exception {
+    Objects.requireNonNull(stage, "stage");
+    CoroutineTask<?> task = requireTask("await");
+    if (stage instanceof CompletableFuture<T> cf && cf.isDone()) {
+      try {
+        return cf.join();
+      } catch (RuntimeException e) {
+        Throwable cause = Throwables.unwrap(e);
+        throw Throwables.sneaky(cause);
+      }
+    }
+    return task.await(StageTask.follow(task.loop, stage, false));
+  }
+
+  /**
+   * A coroutine that sleeps for {@code delay} on the loop's clock; {@link Duration#ZERO} (or a
+   * negative delay) yields once to the loop, so that every other ready task runs one step.
+   *
+   * <p>Awaiting it is always a suspension point.
+   *
+   * @param delay how long
+   * @return the coroutine, to pass to {@link #await(Coroutine)} or {@link #runInForeground}
+   * @throws NullPointerException if {@code delay} is null
+   */
+  public static Coroutine<Void> sleep(Duration delay) {
+    return sleep(delay, null);
+  }
+
+  /**
+   * A coroutine that sleeps for {@code delay} on the loop's clock and then returns {@code
+   * result}.
+   *
+   * @param delay how long; zero or negative: yield once to the loop
+   * @param result what the coroutine returns
+   * @param <T> the result type
+   * @return the coroutine
+   * @throws NullPointerException if {@code delay} is null
+   */
+  @SuppressWarnings("unchecked")
+  public static <T> Coroutine<T> sleep(Duration delay, T result) {
+    Objects.requireNonNull(delay, "delay");
+    long nanos = EventLoop.saturatedNanos(delay);
+    if (nanos == 0) {
+      return result == null
+          ? (Coroutine<T>) YIELD
+          : () -> {
+            requireTask("sleep").yieldOnce();
+            return result;
+          };
+    }
+    return () -> {
+      requireTask("sleep").sleep(nanos);
+      return result;
+    };
+  }
+
+  /**
+   * asyncio's {@code wait} until every task is done. Never cancels anything.
+   *
+   * @param tasks the tasks, of the calling task's loop
+   * @return the done and pending tasks
+   * @throws NullPointerException if {@code tasks} or one of them is null
+   * @throws IllegalArgumentException if {@code tasks} is empty
+   */
+  public static Coroutine<WaitResult> waitTasks(Collection<? extends Task<?>> tasks) {
+    return waitTasks(tasks, null, ReturnWhen.ALL_COMPLETED);
+  }
+
+  /**
+   * asyncio's {@code wait} until every task is done or {@code timeout} has passed. Never cancels
+   * anything: on timeout the unfinished tasks are returned as pending.
+   *
+   * @param tasks the tasks, of the calling task's loop
+   * @param timeout the longest wait; null for none
+   * @return the done and pending tasks
+   * @throws NullPointerException if {@code tasks} or one of them is null
+   * @throws IllegalArgumentException if {@code tasks} is empty
+   */
+  public static Coroutine<WaitResult> waitTasks(
+      Collection<? extends Task<?>> tasks, Duration timeout) {
+    return waitTasks(tasks, timeout, ReturnWhen.ALL_COMPLETED);
+  }
+
+  /**
+   * asyncio's {@code wait}: suspends until {@code when} is met or {@code timeout} has passed, and
+   * returns which tasks are done and which are pending. Never cancels anything. Like asyncio's, it
+   * suspends at least one hop even when the tasks are already done.
+   *
+   * @param tasks the tasks, of the calling task's loop; duplicates count once
+   * @param timeout the longest wait; null for none
+   * @param when when to return
+   * @return a coroutine giving the done and pending tasks, each in the order given
+   * @throws NullPointerException if {@code tasks}, one of them, or {@code when} is null
+   * @throws IllegalArgumentException if {@code tasks} is empty; when awaited, if a task belongs
+   *     to another loop
+   */
+  public static Coroutine<WaitResult> waitTasks(
+      Collection<? extends Task<?>> tasks, Duration timeout, ReturnWhen when) {
+    List<AbstractFuture<?>> fs = futures(tasks, "tasks");
+    Objects.requireNonNull(when, "when");
+    if (fs.isEmpty()) {
+      throw new IllegalArgumentException("waitTasks() needs at least one task: tasks is empty");
+    }
+    return () -> Tasks.waitTasks(fs, timeout, when);
+  }
+
+  /**
+   * asyncio's {@code wait_for}: awaits {@code task} for at most {@code timeout}. On timeout the
+   * task is cancelled, waited for until it has finished, and {@link
+   * java.util.concurrent.TimeoutException} is thrown (unless the task swallowed the cancellation
+   * and returned a value: then that value is returned). Cancelling the caller cancels the task.
+   *
+   * @param task the task
+   * @param timeout the longest wait; null for none; zero or negative: cancel at once unless done
+   * @param <T> its result type
+   * @return a coroutine giving the task's result
+   * @throws NullPointerException if {@code task} is null
+   */
+  public static <T> Coroutine<T> waitFor(Task<T> task, Duration timeout) {
+    Objects.requireNonNull(task, "task");
+    AbstractFuture<T> f = future(task);
+    return () -> Tasks.waitFor(f, timeout);
+  }
+
+  /**
+   * asyncio's {@code wait_for} of a coroutine: when awaited, runs {@code target} as a new task
+   * and awaits it for at most {@code timeout} (with no timeout, it runs inline); see {@link
+   * #waitFor(Task, Duration)}.
+   *
+   * @param target the coroutine
+   * @param timeout the longest wait; null for none
+   * @param <T> its result type
+   * @return a coroutine giving the result
+   * @throws NullPointerException if {@code target} is null
+   */
+  public static <T> Coroutine<T> waitFor(Coroutine<T> target, Duration timeout) {
+    Objects.requireNonNull(target, "target");
+    return () -> {
+      CoroutineTask<?> self = requireTask("waitFor");
+      if (timeout == null) {
+        return target.run();
+      }
+      CoroutineTask<T> task = new CoroutineTask<>(self.loop, target);
+      self.loop.scheduleStep(task);
+      return Tasks.waitFor(task, timeout);
+    };
+  }
+
+  /**
+   * asyncio's {@code gather}: awaits every task and returns their results in argument order. The
+   * first failure is thrown as it happens, and the other tasks go on. Cancelling the caller
+   * cancels the tasks. An empty list gives an empty result without suspending.
+   *
+   * @param tasks the tasks, of the calling task's loop
+   * @param <T> the common result type
+   * @return a coroutine giving the results, in the order of {@code tasks}
+   * @throws NullPointerException if {@code tasks} or one of them is null
+   */
+  public static <T> Coroutine<List<T>> gather(List<? extends Task<? extends T>> tasks) {
+    List<AbstractFuture<? extends T>> fs = new ArrayList<>();
+    Objects.requireNonNull(tasks, "tasks");
+    for (Task<? extends T> t : tasks) {
+      fs.add(future(Objects.requireNonNull(t, "tasks contains null")));
+    }
+    return () -> Tasks.gather(fs);
+  }
+
+  // ------------------------------------------------------------------ jobs
+
+  /**
+   * The tasks of the calling thread's loop that are not done, in the order they were made.
+   *
+   * @return an unmodifiable snapshot
+   * @throws IllegalStateException if the loop is running in another thread
+   */
+  public static Set<Task<?>> allTasks() {
+    return allTasks(null);
+  }
+
+  /**
+   * The tasks of {@code loop} that are not done, in the order they were made.
+   *
+   * @param loop the loop; null for the calling thread's
+   * @return an unmodifiable snapshot
+   * @throws IllegalStateException if the loop is running in another thread
+   */
+  public static Set<Task<?>> allTasks(EventLoop loop) {
+    EventLoop l = loop == null ? EventLoop.current() : loop;
+    if (l.isClosed()) {
+      return Set.of();
+    }
+    return l.onLoop(l::pendingTasks);
+  }
+
+  /**
+   * The task whose body is running on the calling thread.
+   *
+   * @return the task, or null outside a task (in plain code, or in a callback)
+   */
+  public static Task<?> currentTask() {
+    CoroutineTask<?> task = EventLoop.TASK.get();
+    return task != null && task.loop.currentTask == task ? task : null;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** The task running on this thread, or a clear error saying to use runInForeground. */
+  static CoroutineTask<?> requireTask(String what) {
+    CoroutineTask<?> task = EventLoop.TASK.get();
+    if (task == null || task.loop.currentTask != task) {
+      throw new IllegalStateException(
+          what
+              + "() can only be used inside a task: outside one, use runInForeground() to run the"
+              + " loop until the work is done");
+    }
+    return task;
+  }
+
+  private static EventLoop loopOrCurrent(EventLoop loop) {
+    return loop == null ? EventLoop.current() : loop;
+  }
+
+  private static <T> AbstractFuture<T> future(Task<T> task) {
+    if (task instanceof AbstractFuture<?>) {
+      @SuppressWarnings("unchecked")
+      AbstractFuture<T> f = (AbstractFuture<T>) task;
+      return f;
+    }
+    throw new IllegalArgumentException(
+        "not a task made by fgbg: " + task.getClass().getName()
+            + " (wrap other futures with runInBackground)");
+  }
+
+  private static List<AbstractFuture<?>> futures(Collection<? extends Task<?>> tasks, String name) {
+    Objects.requireNonNull(tasks, name);
+    List<AbstractFuture<?>> fs = new ArrayList<>(tasks.size());
+    for (Task<?> t : tasks) {
+      fs.add(future(Objects.requireNonNull(t, name + " contains null")));
+    }
+    return fs;
+  }
+}

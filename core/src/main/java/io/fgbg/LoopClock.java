@@ -1,0 +1,58 @@
+package io.fgbg;
+
+/**
+ * The loop's clock, in nanoseconds from the loop's creation.
+ *
+ * <p>The real clock follows {@link System#nanoTime()}. The virtual clock, for tests, stands still
+ * while the loop has work and jumps straight to the next timer when the loop would otherwise wait
+ * for it (trio's "autojump" clock): a ticker that sleeps one second at a time runs for an hour of
+ * loop time in a few milliseconds, with exactly the interleavings the real clock would give.
+ */
+abstract class LoopClock {
+  /** The time now, in nanoseconds since the loop was created. */
+  abstract long now();
+
+  /** True if waiting for a timer should jump the clock rather than wait. */
+  abstract boolean isVirtual();
+
+  /** Moves a virtual clock forward to {@code deadline}; the real clock ignores it. */
+  void advanceTo(long deadline) {}
+
+  static LoopClock real() {
+    long origin = System.nanoTime();
+    return new LoopClock() {
+      @Override
+      long now() {
+        return System.nanoTime() - origin;
+      }
+
+      @Override
+      boolean isVirtual() {
+        return false;
+      }
+    };
+  }
+
+  static LoopClock virtual() {
+    return new LoopClock() {
+      private long now; // only the thread holding the loop's baton touches it
+
+      @Override
+      long now() {
+        return now;
+      }
+
+      @Override
+      boolean isVirtual() {
+        return true;
+      }
+
+      @Override
+      void advanceTo(long deadline) {
+        if (deadline > now) {
+          now = deadline;
+        }
+      }
+    };
+  }
+}

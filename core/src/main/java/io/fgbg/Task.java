@@ -1,0 +1,98 @@
+package io.fgbg;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A job on an event loop: a scheduled coroutine, or a background call whose result comes back
+ * through the loop.
+ *
+ * <p>A task is pending until it is done, and then done in exactly one of three ways: with a
+ * result, with an exception, or cancelled. Tasks are made by {@link Fgbg#scheduleCoroutine},
+ * {@link Fgbg#callInBackground} and {@link Fgbg#runInBackground}; they are awaited with {@link
+ * Fgbg#await(Task)} inside another task, or with {@link Fgbg#runInForeground(Task)} from plain
+ * code.
+ *
+ * <p>Reading a task's state ({@link #isDone()}, {@link #result()}, ...) is safe from any thread.
+ * {@link #cancel()} is safe from any thread. Done callbacks always run on the loop.
+ *
+ * @param <T> the type of the result
+ */
+public interface Task<T> {
+  /**
+   * The task's name: {@code "Task-1"}, {@code "Task-2"}, ... in the order the loop made them.
+   *
+   * @return the name, never null
+   */
+  String name();
+
+  /**
+   * Tells whether the task is done (with a result, an exception, or cancelled).
+   *
+   * @return true once done; never false again after that
+   */
+  boolean isDone();
+
+  /**
+   * Tells whether the task is done because it was cancelled.
+   *
+   * @return true if cancelled
+   */
+  boolean isCancelled();
+
+  /**
+   * Requests cancellation, with asyncio's {@code Task.cancel()} semantics.
+   *
+   * <p>A task that has not started never runs. A suspended task gets a {@link
+   * java.util.concurrent.CancellationException} out of the {@code await} it is suspended in,
+   * and whatever it awaits is cancelled too; it may catch the exception, clean up, and even
+   * return a value. A background call's thread is interrupted. Called on the loop's own thread
+   * the request takes effect directly; from another thread it goes through the loop's
+   * thread-safe inbox and is applied as soon as the loop runs.
+   *
+   * @return false if the task was already done, true otherwise
+   */
+  boolean cancel();
+
+  /**
+   * The task's result.
+   *
+   * @return the value the task completed with
+   * @throws Exception the task's own exception object, if it failed
+   * @throws java.util.concurrent.CancellationException if it was cancelled
+   * @throws IllegalStateException if it is not done yet
+   */
+  T result() throws Exception;
+
+  /**
+   * The task's exception.
+   *
+   * @return null if the task completed with a value; the exception object it failed with; a
+   *     {@link java.util.concurrent.CancellationException} if it was cancelled
+   * @throws IllegalStateException if it is not done yet
+   */
+  Throwable exception();
+
+  /**
+   * Adds a callback to run on the loop once the task is done, with the task as argument.
+   *
+   * <p>Callbacks are scheduled with {@link EventLoop#callSoon} when the task finishes, in the
+   * order they were added; a callback added to a task that is already done is scheduled at once.
+   * An exception a callback throws is reported on {@code System.err} and does not stop the loop.
+   *
+   * @param callback the callback
+   * @throws NullPointerException if {@code callback} is null
+   */
+  void addDoneCallback(Consumer<? super Task<T>> callback);
+
+  /**
+   * A {@link CompletableFuture} that completes with the task, for code on other threads.
+   *
+   * <p>It completes when the task does (so only while the loop runs), with the task's value, or
+   * exceptionally with the task's exception. Cancelling it requests cancellation of the task.
+   * The same future is returned on every call.
+   *
+   * @return the future
+   */
+  CompletableFuture<T> toCompletableFuture();
+}
