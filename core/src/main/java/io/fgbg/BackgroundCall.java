@@ -2,6 +2,7 @@ package io.fgbg;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A blocking call on an executor thread whose outcome comes back through the loop as a task
@@ -20,6 +21,8 @@ final class BackgroundCall<T> extends AbstractFuture<T> implements Task<T>, Runn
   private final Object lock = new Object();
   private Thread runner; // guarded by lock: the thread inside callable.call(), or null
   private volatile boolean cancelRequested;
+  private volatile boolean started; // run() has begun (or been skipped for a cancel)
+  private volatile Thread starter; // a thread waiting in awaitStart(), or null
 
   BackgroundCall(EventLoop loop, Callable<T> callable, Runnable onCancel) {
     super(loop);
@@ -42,6 +45,7 @@ final class BackgroundCall<T> extends AbstractFuture<T> implements Task<T>, Runn
   @Override
   public void run() {
     synchronized (lock) {
+      markStarted();
       if (cancelRequested) {
         return;
       }
@@ -63,6 +67,26 @@ final class BackgroundCall<T> extends AbstractFuture<T> implements Task<T>, Runn
     T result = value;
     Throwable exception = failure;
     loop.post(() -> completeUnlessDone(result, exception));
+  }
+
+  private void markStarted() {
+    started = true;
+    Thread waiting = starter;
+    if (waiting != null) {
+      LockSupport.unpark(waiting);
+    }
+  }
+
+  /**
+   * Waits until the executor's thread has begun the call, so that "callInBackground starts the
+   * call before it returns" holds for the default executor, whose threads start at once.
+   */
+  void awaitStart() {
+    starter = Thread.currentThread();
+    while (!started) {
+      LockSupport.park(this);
+    }
+    starter = null;
   }
 
   private void completeUnlessDone(T result, Throwable exception) {

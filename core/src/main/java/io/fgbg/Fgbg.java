@@ -154,6 +154,9 @@ public final class Fgbg {
               }
               return c;
             });
+    if (executor == null) {
+      call.awaitStart(); // outside the baton: the loop is not held up meanwhile
+    }
     return call;
   }
 

@@ -1,0 +1,212 @@
+package io.fgbg;
+
+import static io.fgbg.Fgbg.await;
+import static io.fgbg.Fgbg.allTasks;
+import static io.fgbg.Fgbg.callInBackground;
+import static io.fgbg.Fgbg.runInBackground;
+import static io.fgbg.Fgbg.runInForeground;
+import static io.fgbg.Fgbg.scheduleCoroutine;
+import static io.fgbg.Fgbg.sleep;
+import static java.time.Duration.ZERO;
+import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sessions of the original proposal ("Background tasks in Python 3.5"), typed as a user would
+ * at the prompt, on the real clock. Between commands the test pauses briefly, as the user does
+ * while typing the next one: the pause is what lets a background timer come due before the next
+ * command, exactly as at a real prompt.
+ */
+class ProposalSessionsTest {
+  /** What the session printed, one entry per line. */
+  private final List<String> printed = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void closeTheThreadsLoop() {
+    EventLoop.current().close();
+  }
+
+  private Coroutine<Void> ticker(String prefix) {
+    return () -> {
+      for (int i = 0; ; i++) {
+        printed.add(prefix + i);
+        await(sleep(ofSeconds(1)));
+      }
+    };
+  }
+
+  private static void userTypesNextCommand() throws InterruptedException {
+    Thread.sleep(100);
+  }
+
+  @Test
+  void aTickerRunsOnlyInTheForegroundAndResumesWhereItLeftOff() throws Exception {
+    Task<Void> ticker1 = scheduleCoroutine(ticker(""));
+    userTypesNextCommand();
+    assertThat(printed).as("a scheduled coroutine waits for the loop").isEmpty();
+    assertThat(ticker1.isDone()).isFalse();
+
+    runInForeground(sleep(ofSeconds(5)));
+    assertThat(printed).containsExactly("0", "1", "2", "3", "4");
+
+    userTypesNextCommand();
+    runInForeground(sleep(ofSeconds(3)));
+    assertThat(printed).containsExactly("0", "1", "2", "3", "4", "5", "6", "7");
+
+    // a second ticker interleaves with the first, each printing once a second. The new ticker's
+    // first step was ready before the old one's (overdue) timer joined the queue, so it prints
+    // first: CPython asyncio prints the same session in the same order.
+    printed.clear();
+    Task<Void> ticker2 = scheduleCoroutine(ticker("b"));
+    userTypesNextCommand();
+    runInForeground(sleep(ofSeconds(3)));
+    assertThat(printed).containsExactly("b0", "8", "b1", "9", "b2", "10");
+    assertThat(allTasks()).containsExactly(ticker1, ticker2);
+
+    // cancelling each stops it; a single step lets the cancellation take effect
+    assertThat(ticker1.cancel()).isTrue();
+    runInForeground(sleep(ZERO));
+    assertThat(ticker1.isCancelled()).isTrue();
+    assertThat(allTasks()).containsExactly(ticker2);
+    assertThat(ticker2.cancel()).isTrue();
+    runInForeground(sleep(ZERO));
+    assertThat(ticker2.isCancelled()).isTrue();
+    assertThat(allTasks()).isEmpty();
+
+    printed.clear();
+    runInForeground(sleep(ofMillis(1500)));
+    assertThat(printed).as("cancelled tickers print no more").isEmpty();
+  }
+
+  @Test
+  void sleepZeroInTheForegroundSingleStepsTheLoop() throws Exception {
+    Coroutine<Void> stepper =
+        () -> {
+          for (int i = 0; ; i++) {
+            printed.add("s" + i);
+            await(sleep(ZERO));
+          }
+        };
+    Coroutine<Void> other =
+        () -> {
+          for (int i = 0; ; i++) {
+            printed.add("o" + i);
+            await(sleep(ZERO));
+          }
+        };
+    scheduleCoroutine(stepper);
+    scheduleCoroutine(other);
+    runInForeground(sleep(ZERO));
+    assertThat(printed).containsExactly("s0", "o0");
+    runInForeground(sleep(ZERO));
+    assertThat(printed).containsExactly("s0", "o0", "s1", "o1");
+    runInForeground(sleep(ZERO));
+    assertThat(printed).containsExactly("s0", "o0", "s1", "o1", "s2", "o2");
+  }
+
+  @Test
+  void aBlockingCallInTheBackgroundStartsAtOnceWithoutTheLoop() throws Exception {
+    CountDownLatch finished = new CountDownLatch(1);
+    Callable<Void> tick5Sync =
+        () -> {
+          for (int i = 0; i < 5; i++) {
+            printed.add(String.valueOf(i));
+            Thread.sleep(100);
+          }
+          printed.add("Finishing");
+          finished.countDown();
+          return null;
+        };
+    Task<Void> call = callInBackground(tick5Sync);
+    // nobody runs the loop: the thread ticks on its own
+    assertThat(finished.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(printed).containsExactly("0", "1", "2", "3", "4", "Finishing");
+    // the outcome comes back through the loop
+    assertThat(call.isDone()).isFalse();
+    assertThat(runInForeground(call)).isNull();
+    assertThat(call.isDone()).isTrue();
+  }
+
+  @Test
+  void callInBackgroundCallsGoOnWhileTheCallerBlocksWithoutTheLoop() throws Exception {
+    CountDownLatch bothStarted = new CountDownLatch(2);
+    Callable<String> waitForTheOther =
+        () -> {
+          bothStarted.countDown();
+          return bothStarted.await(10, TimeUnit.SECONDS) ? "met" : "alone";
+        };
+    Task<String> first = callInBackground(waitForTheOther);
+    Task<String> second = callInBackground(waitForTheOther);
+    assertThat(bothStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(runInForeground(first)).isEqualTo("met");
+    assertThat(runInForeground(second)).isEqualTo("met");
+  }
+
+  @Test
+  void runInBackgroundDispatchesEachKindOfTarget() throws Exception {
+    Task<Integer> coroutineTask = scheduleCoroutine(() -> 1);
+    assertThat(runInBackground(coroutineTask)).isSameAs(coroutineTask);
+
+    Task<?> fromCoroutine = runInBackground((Coroutine<Integer>) () -> 2);
+    Task<?> fromCallable = runInBackground((Callable<Integer>) () -> 3);
+    Task<?> fromSupplier = runInBackground((Supplier<Integer>) () -> 4);
+    Task<?> fromRunnable = runInBackground((Runnable) () -> printed.add("ran"));
+    CompletableFuture<Integer> stage = new CompletableFuture<>();
+    Task<?> fromStage = runInBackground(stage);
+    FutureTask<Integer> plainFuture = new FutureTask<>(() -> 6);
+    Task<?> fromFuture = runInBackground(plainFuture);
+
+    stage.complete(5);
+    plainFuture.run();
+    assertThat(runInForeground(fromCoroutine)).isEqualTo(2);
+    assertThat(runInForeground(fromCallable)).isEqualTo(3);
+    assertThat(runInForeground(fromSupplier)).isEqualTo(4);
+    assertThat(runInForeground(fromRunnable)).isNull();
+    assertThat(printed).containsExactly("ran");
+    assertThat(runInForeground(fromStage)).isEqualTo(5);
+    assertThat(runInForeground(fromFuture)).isEqualTo(6);
+    assertThat(runInForeground(coroutineTask)).isEqualTo(1);
+
+    assertThatThrownBy(() -> runInBackground("not a job"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("background task must be future, coroutine or callable, not java.lang.String");
+    assertThatThrownBy(() -> runInBackground(42))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "background task must be future, coroutine or callable, not java.lang.Integer");
+  }
+
+  @Test
+  void parallelLoadsTakeAsLongAsTheSlowerOneNotTheSum() throws Exception {
+    Callable<String> loadOne =
+        () -> {
+          Thread.sleep(1000);
+          return "one";
+        };
+    Callable<String> loadTwo =
+        () -> {
+          Thread.sleep(2000);
+          return "two";
+        };
+    long start = System.nanoTime();
+    Task<String> first = callInBackground(loadOne);
+    Task<String> second = callInBackground(loadTwo);
+    assertThat(runInForeground(first)).isEqualTo("one");
+    assertThat(runInForeground(second)).isEqualTo("two");
+    long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(elapsedMillis).isBetween(1900L, 2900L); // the sum would be 3000
+  }
+}
