@@ -1,0 +1,172 @@
+package io.fgbg.shell;
+
+import static io.fgbg.Fgbg.allTasks;
+import static io.fgbg.Fgbg.await;
+import static io.fgbg.Fgbg.callInBackground;
+import static io.fgbg.Fgbg.runInForeground;
+import static io.fgbg.Fgbg.scheduleCoroutine;
+import static io.fgbg.Fgbg.sleep;
+import static java.time.Duration.ZERO;
+import static java.time.Duration.ofSeconds;
+
+import io.fgbg.Coroutine;
+import io.fgbg.EventLoop;
+import io.fgbg.Task;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * Replays the sessions of the original proposal as narrated scripts: each command is shown as a
+ * user would type it at the prompt, then run, so that what it prints appears under it.
+ *
+ * <p>Run it with {@code bin/fgbg demo [tickers|threads|all]}.
+ */
+public final class Demos {
+  private static final PrintStream out = System.out;
+
+  private Demos() {}
+
+  /**
+   * Runs the demos named on the command line ({@code tickers}, {@code threads}, or {@code all},
+   * the default).
+   *
+   * @param args the demo names
+   * @throws Exception if a demo fails
+   */
+  public static void main(String[] args) throws Exception {
+    String which = args.length == 0 ? "all" : args[0].toLowerCase(Locale.ROOT);
+    switch (which) {
+      case "tickers" -> tickers();
+      case "threads" -> threads();
+      case "all" -> {
+        tickers();
+        threads();
+      }
+      default -> {
+        System.err.println("unknown demo: " + which + " (try: tickers, threads, all)");
+        System.exit(2);
+      }
+    }
+    EventLoop.current().close();
+  }
+
+  /** A ticker coroutine: prints a count once a second, forever. */
+  static Coroutine<Void> ticker() {
+    return () -> {
+      for (int i = 0; ; i++) {
+        out.println(i);
+        await(sleep(ofSeconds(1)));
+      }
+    };
+  }
+
+  /** The proposal's first session: tickers in the background, the loop in the foreground. */
+  static void tickers() throws Exception {
+    title("tickers: coroutines in the background of this thread's loop");
+    say("A coroutine is plain sequential Java that suspends at await():");
+    show(
+        """
+        Coroutine<Void> ticker = () -> {
+            for (int i = 0; ; i++) {
+                System.out.println(i);
+                await(sleep(ofSeconds(1)));
+            }
+        };""");
+    prompt("Task<Void> ticker1 = scheduleCoroutine(ticker)   // like 'ticker &'");
+    Task<Void> ticker1 = scheduleCoroutine(ticker());
+    say("nothing prints: the loop runs only in the foreground. " + ticker1);
+    prompt("runInForeground(sleep(ofSeconds(5)))   // run the loop for 5 s");
+    runInForeground(sleep(ofSeconds(5)));
+    prompt("runInForeground(sleep(ofSeconds(3)))   // the ticker resumes where it left off");
+    runInForeground(sleep(ofSeconds(3)));
+    prompt("Task<Void> ticker2 = scheduleCoroutine(ticker)");
+    Task<Void> ticker2 = scheduleCoroutine(ticker());
+    prompt("runInForeground(sleep(ofSeconds(3)))   // two tickers interleave");
+    runInForeground(sleep(ofSeconds(3)));
+    prompt("allTasks()");
+    for (Task<?> t : allTasks()) {
+      out.println(t);
+    }
+    prompt("ticker1.cancel()");
+    out.println(ticker1.cancel());
+    prompt("runInForeground(sleep(ZERO))   // one step of the loop: the cancel takes effect");
+    runInForeground(sleep(ZERO));
+    prompt("ticker2.cancel()");
+    out.println(ticker2.cancel());
+    prompt("runInForeground(sleep(ZERO))");
+    runInForeground(sleep(ZERO));
+    prompt("allTasks()");
+    out.println(allTasks());
+  }
+
+  /** The proposal's second session: blocking code on threads, results through the loop. */
+  static void threads() throws Exception {
+    title("threads: blocking calls in the background, results through the loop");
+    show(
+        """
+        Callable<Void> tick5Sync = () -> {
+            for (int i = 0; i < 5; i++) {
+                System.out.println(i);
+                Thread.sleep(1000);
+            }
+            System.out.println("Finishing");
+            return null;
+        };""");
+    Callable<Void> tick5Sync =
+        () -> {
+          for (int i = 0; i < 5; i++) {
+            out.println(i);
+            Thread.sleep(1000);
+          }
+          out.println("Finishing");
+          return null;
+        };
+    prompt("Task<Void> call = callInBackground(tick5Sync)   // starts at once, on its own thread");
+    Task<Void> call = callInBackground(tick5Sync);
+    Thread.sleep(5500); // the user reads the output; nobody runs the loop
+    say("it ran without the loop; its outcome comes back through the loop: " + call);
+    prompt("runInForeground(call)");
+    runInForeground(call);
+    out.println(call);
+
+    say("Parallel loading: two slow loads at once take as long as the slower one.");
+    show(
+        """
+        Callable<String> load(String what, int seconds) = ... Thread.sleep(seconds * 1000) ...""");
+    prompt("var a = callInBackground(load(\"config\", 1)); var b = callInBackground(load(\"data\", 2))");
+    long start = System.nanoTime();
+    Task<String> a = callInBackground(load("config", 1));
+    Task<String> b = callInBackground(load("data", 2));
+    prompt("List.of(runInForeground(a), runInForeground(b))");
+    out.println(List.of(runInForeground(a), runInForeground(b)));
+    out.printf("took %.1f s, not 3 s%n", (System.nanoTime() - start) / 1e9);
+  }
+
+  private static Callable<String> load(String what, int seconds) {
+    return () -> {
+      Thread.sleep(seconds * 1000L);
+      return what + " loaded";
+    };
+  }
+
+  private static void title(String text) {
+    out.println();
+    out.println("=== " + text);
+  }
+
+  private static void say(String text) {
+    out.println("# " + text);
+  }
+
+  private static void show(String code) {
+    for (String line : code.split("\n")) {
+      out.println("fgbg> " + line);
+    }
+  }
+
+  private static void prompt(String command) {
+    out.println("fgbg> " + command);
+  }
+}
