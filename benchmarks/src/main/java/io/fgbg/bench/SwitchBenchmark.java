@@ -1,0 +1,195 @@
+package io.fgbg.bench;
+
+import static io.fgbg.Fgbg.await;
+import static io.fgbg.Fgbg.gather;
+import static io.fgbg.Fgbg.runInForeground;
+import static io.fgbg.Fgbg.scheduleCoroutine;
+import static io.fgbg.Fgbg.sleep;
+
+import io.fgbg.Coroutine;
+import io.fgbg.EventLoop;
+import io.fgbg.Task;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Measures what one task switch costs on an fgbg loop, next to the floor set by the JDK: two
+ * virtual threads handing a baton to each other with {@link LockSupport#park()} and {@link
+ * LockSupport#unpark}.
+ *
+ * <p>The fgbg workload is the one asyncio users know: two background tasks each yield to the
+ * loop {@code n} times ({@code await(sleep(Duration.ZERO))}), and the caller waits for both in
+ * the foreground ({@code runInForeground(gather(...))}). Each yield is one switch, so the cost
+ * per switch is the elapsed time over {@code 2n}. The bare baton does the same number of
+ * hand-offs with nothing else around them. Both run in the same JVM, after a warm-up, in
+ * alternating rounds (fgbg, bare, fgbg, bare, ...), so that what this launch's scheduler and JIT
+ * happen to do weighs on both alike.
+ *
+ * <p>It prints one line per workload, the median of this JVM's rounds in nanoseconds per
+ * switch, made for scripts:
+ *
+ * <pre>
+ * fgbg 431.7
+ * bare 338.2
+ * </pre>
+ *
+ * <p>followed by comment lines (starting with {@code #}) that list every round. One launch is not
+ * enough: with the JDK's default virtual-thread scheduler, now and then a whole JVM runs every
+ * switch several times slower. {@code bin/bench-switch} runs several launches, adds CPython
+ * asyncio's figure and prints medians, spreads and ratios. To run one launch by hand:
+ *
+ * <pre>
+ * ./mvnw -B -q -DskipTests package -pl benchmarks -am
+ * java -cp core/target/classes:benchmarks/target/classes io.fgbg.bench.SwitchBenchmark [n [warmup [rounds]]]
+ * </pre>
+ *
+ * <p>{@code n} is the number of yields per task (default 200000), {@code warmup} the number of
+ * unmeasured rounds of each workload (default 3), {@code rounds} the number of measured ones
+ * (default 5). It needs no JVM flags.
+ */
+public final class SwitchBenchmark {
+  private SwitchBenchmark() {}
+
+  private static final int DEFAULT_N = 200_000;
+  private static final int DEFAULT_WARMUP = 3;
+  private static final int DEFAULT_ROUNDS = 5;
+
+  /**
+   * Runs the benchmark.
+   *
+   * @param args {@code [n [warmup [rounds]]]}: yields per task, warm-up rounds, measured rounds
+   * @throws Exception if a workload fails
+   */
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? positive(args[0], "n") : DEFAULT_N;
+    int warmup = args.length > 1 ? positive(args[1], "warmup") : DEFAULT_WARMUP;
+    int rounds = args.length > 2 ? positive(args[2], "rounds") : DEFAULT_ROUNDS;
+    if (args.length > 3) {
+      usage("too many arguments");
+    }
+
+    for (int i = 0; i < warmup; i++) {
+      fgbgRound(n);
+      bareRound(n);
+    }
+    double[] fgbg = new double[rounds];
+    double[] bare = new double[rounds];
+    for (int i = 0; i < rounds; i++) {
+      fgbg[i] = perSwitch(fgbgRound(n), n);
+      bare[i] = perSwitch(bareRound(n), n);
+    }
+    // Ends the loop of this thread as asyncio.run would: releases its threads.
+    EventLoop.current().close();
+
+    System.out.println("fgbg " + format(median(fgbg)));
+    System.out.println("bare " + format(median(bare)));
+    System.out.println("# n " + n + ", warm-up rounds " + warmup + ", measured rounds " + rounds);
+    System.out.println("# fgbg rounds " + formatAll(fgbg));
+    System.out.println("# bare rounds " + formatAll(bare));
+  }
+
+  /**
+   * One round of the fgbg workload: two background tasks that each yield {@code n} times, awaited
+   * together in the foreground.
+   *
+   * @return elapsed nanoseconds, from the start of the foreground run to its end
+   */
+  static long fgbgRound(int n) throws Exception {
+    Coroutine<Void> yielder =
+        () -> {
+          for (int i = 0; i < n; i++) {
+            await(sleep(Duration.ZERO));
+          }
+          return null;
+        };
+    Task<Void> first = scheduleCoroutine(yielder);
+    Task<Void> second = scheduleCoroutine(yielder);
+    long start = System.nanoTime();
+    runInForeground(gather(List.of(first, second)));
+    return System.nanoTime() - start;
+  }
+
+  /**
+   * One round of the bare baton: two virtual threads that hand a baton to each other {@code n}
+   * times each, with a volatile owner field and park/unpark. This is the least that switching
+   * between two virtual threads costs; fgbg's tasks switch the same way, with a loop around it.
+   *
+   * @return elapsed nanoseconds, from starting the threads to both having finished
+   */
+  static long bareRound(int n) throws InterruptedException {
+    Baton baton = new Baton();
+    Thread[] pair = new Thread[2];
+    for (int k = 0; k < 2; k++) {
+      int self = k;
+      pair[k] = Thread.ofVirtual().unstarted(() -> baton.pass(pair[self], pair[1 - self], n));
+    }
+    baton.owner = pair[0];
+    long start = System.nanoTime();
+    pair[0].start();
+    pair[1].start();
+    pair[0].join();
+    pair[1].join();
+    return System.nanoTime() - start;
+  }
+
+  /** The baton two virtual threads pass back and forth. */
+  private static final class Baton {
+    volatile Thread owner;
+
+    /** Waits for the baton, hands it to {@code other}, {@code n} times. */
+    void pass(Thread self, Thread other, int n) {
+      for (int i = 0; i < n; i++) {
+        while (owner != self) {
+          LockSupport.park();
+        }
+        owner = other;
+        LockSupport.unpark(other);
+      }
+    }
+  }
+
+  private static double perSwitch(long elapsedNanos, int n) {
+    return (double) elapsedNanos / (2.0 * n);
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+
+  private static String format(double nanos) {
+    return String.format(Locale.ROOT, "%.1f", nanos);
+  }
+
+  private static String formatAll(double[] values) {
+    StringBuilder out = new StringBuilder();
+    for (double v : values) {
+      out.append(out.isEmpty() ? "" : " ").append(format(v));
+    }
+    return out.toString();
+  }
+
+  private static int positive(String arg, String name) {
+    try {
+      int value = Integer.parseInt(arg.replace("_", ""));
+      if (value > 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    usage(name + " must be a positive integer, not \"" + arg + "\"");
+    return 0; // not reached
+  }
+
+  private static void usage(String problem) {
+    System.err.println("SwitchBenchmark: " + problem);
+    System.err.println("usage: SwitchBenchmark [n [warmup [rounds]]]  (defaults 200000 3 5)");
+    System.exit(2);
+  }
+}
