@@ -104,6 +104,7 @@ public final class EventLoop implements AutoCloseable {
   private int taskCounter;
   /** Task threads that have left the loop for good; joined by close(). */
   private final ArrayList<Thread> retiredThreads = new ArrayList<>();
+  private int retiredPruneAt = 1024;
   private ExecutorService defaultExecutor;
 
   private final LoopClock clock;
@@ -235,8 +236,10 @@ public final class EventLoop implements AutoCloseable {
    * Ends the loop as {@code asyncio.run} does after its main coroutine: one iteration without
    * waiting, then every pending task is cancelled and the loop runs until they have finished
    * (their cleanup code runs), then the shutdown iterations; then it releases its threads and
-   * executor. Tasks made by that cleanup are cancelled the same way, a few rounds at most. A closed
-   * loop refuses new work; closing it again does nothing.
+   * executor. Up to there, tasks run exactly as under {@code asyncio.run}. Where asyncio would
+   * then abandon tasks still pending (made by that cleanup), fgbg cancels them the same way, a
+   * few rounds at most, so that no thread is left behind. A closed loop refuses new work; closing
+   * it again does nothing.
    *
    * <p>If the calling thread is interrupted while the loop shuts down, the shutdown stops early:
    * the loop is closed, pending tasks are abandoned, and the interrupt status is kept.
@@ -256,16 +259,14 @@ public final class EventLoop implements AutoCloseable {
     acquireForRun(self);
     boolean interrupted = false;
     try {
-      interrupted = runIterations(self, 1);
+      // asyncio.run after its main task: the iteration in which its stop callback runs, one
+      // round of cancelling every pending task, then the shutdown iterations
+      // (shutdown_asyncgens, shutdown_default_executor: two each).
+      interrupted = runIterations(self, 1) || cancelPendingTasks(self) || runIterations(self, 4);
+      // Beyond asyncio.run, which would abandon them: tasks still pending (made by cleanup code)
+      // are cancelled too, a few rounds at most, so that no task thread is left behind.
       for (int round = 0; round < 3 && !interrupted && !tasks.isEmpty(); round++) {
-        List<AbstractFuture<?>> toCancel = new ArrayList<>(tasks);
-        for (AbstractFuture<?> task : toCancel) {
-          task.cancelOnLoop();
-        }
-        interrupted = runUntilDone(self, Tasks.allDone(this, toCancel)) || runIterations(self, 1);
-      }
-      if (!interrupted) {
-        interrupted = runIterations(self, 4); // shutdown_asyncgens, shutdown_default_executor
+        interrupted = cancelPendingTasks(self);
       }
     } finally {
       closed = true;
@@ -337,6 +338,22 @@ public final class EventLoop implements AutoCloseable {
               + " running in this thread; use await() instead");
     }
     checkOpen();
+  }
+
+  /**
+   * asyncio's {@code _cancel_all_tasks}: cancels every pending task, in the order they were made,
+   * and runs until all have finished, plus the iteration of the stop callback. Returns true if
+   * interrupted.
+   */
+  private boolean cancelPendingTasks(Thread self) {
+    if (tasks.isEmpty()) {
+      return false;
+    }
+    List<AbstractFuture<?>> toCancel = new ArrayList<>(tasks);
+    for (AbstractFuture<?> task : toCancel) {
+      task.cancelOnLoop();
+    }
+    return runUntilDone(self, Tasks.allDone(this, toCancel)) || runIterations(self, 1);
   }
 
   /** Runs {@code iterations} iterations without waiting. Returns true if interrupted. */
@@ -535,13 +552,13 @@ public final class EventLoop implements AutoCloseable {
     for (; ; ) {
       Object item = nextReady();
       if (item == STOP) {
-        retiredThreads.add(self);
+        retire(self);
         handBackToCaller();
         return null;
       }
       if (item instanceof CoroutineTask<?> task) {
         if (task.thread != null) {
-          retiredThreads.add(self);
+          retire(self);
           handTo(task.thread);
           return null;
         }
@@ -554,6 +571,15 @@ public final class EventLoop implements AutoCloseable {
         runCallback((Runnable) item);
       }
     }
+  }
+
+  /** Notes a task thread that is about to end, for close() to join; forgets those that ended. */
+  private void retire(Thread thread) {
+    if (retiredThreads.size() >= retiredPruneAt) { // a long run ends many threads
+      retiredThreads.removeIf(t -> !t.isAlive());
+      retiredPruneAt = Math.max(1024, 2 * retiredThreads.size());
+    }
+    retiredThreads.add(thread);
   }
 
   /** Hands the baton to {@code task}'s thread. False if the task needed none (cancelled). */
@@ -639,7 +665,7 @@ public final class EventLoop implements AutoCloseable {
     }
     for (; ; ) {
       drainInbox();
-      long next = moveDueTimers(clock.now());
+      long next = timers.isEmpty() ? NO_DEADLINE : moveDueTimers(clock.now());
       if (!ready.isEmpty() || noWait || stopping || stopNow) {
         break;
       }
