@@ -1,0 +1,154 @@
+package io.fgbg;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the reference programs of {@code asyncio-order/scenarios.py} under CPython and returns the
+ * events they record. The reference is CPython 3.11 (the contract's): without a {@code python3}
+ * of that version the calling test is skipped, with a message saying why.
+ */
+final class AsyncioReference {
+  private static final String SCRIPT = "/asyncio-order/scenarios.py";
+  private static final String REQUIRED_VERSION = "3.11";
+  private static final long TIMEOUT_SECONDS = 30;
+
+  private static String unavailable; // why python3 cannot serve as the reference, or null
+  private static boolean probed;
+  private static Path script;
+
+  private AsyncioReference() {}
+
+  /** The events of {@code scenario} as asyncio orders them; skips the test without python3 3.11. */
+  static List<String> events(String scenario) {
+    assumeAvailable();
+    Output out = run(scriptPath().toString(), scenario);
+    if (out.exitCode != 0) {
+      throw new AssertionError(
+          "python3 " + SCRIPT + " " + scenario + " exited with " + out.exitCode + ":\n" + out.stderr);
+    }
+    return out.stdout.lines().toList();
+  }
+
+  /** The scenario names the script defines. */
+  static List<String> scenarioNames() {
+    assumeAvailable();
+    Output out = run(scriptPath().toString(), "--list");
+    if (out.exitCode != 0) {
+      throw new AssertionError("python3 " + SCRIPT + " --list failed:\n" + out.stderr);
+    }
+    return out.stdout.lines().toList();
+  }
+
+  private static synchronized void assumeAvailable() {
+    if (!probed) {
+      probed = true;
+      try {
+        Output out = run("-c", "import sys; print('%d.%d' % sys.version_info[:2])");
+        String version = out.stdout.strip();
+        if (out.exitCode != 0) {
+          unavailable =
+              "python3 exited with " + out.exitCode + " when asked its version"
+                  + (out.stderr.isBlank() ? "" : ": " + out.stderr.strip());
+        } else if (!version.equals(REQUIRED_VERSION)) {
+          unavailable =
+              "the asyncio reference is CPython " + REQUIRED_VERSION + " but python3 is " + version;
+        }
+      } catch (UncheckedIOException e) {
+        unavailable = "python3 is not installed (" + e.getCause().getMessage() + ")";
+      }
+    }
+    assumeTrue(
+        unavailable == null,
+        () -> "skipped: cannot compare with asyncio: " + unavailable);
+  }
+
+  private static synchronized Path scriptPath() {
+    if (script == null) {
+      URL url = AsyncioReference.class.getResource(SCRIPT);
+      if (url == null) {
+        throw new AssertionError(SCRIPT + " is not on the test class path");
+      }
+      try {
+        if ("file".equals(url.getProtocol())) {
+          script = Path.of(url.toURI());
+        } else {
+          Path tmp = Files.createTempFile("asyncio-order-", ".py");
+          tmp.toFile().deleteOnExit();
+          try (InputStream in = url.openStream()) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+          }
+          script = tmp;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (URISyntaxException e) {
+        throw new AssertionError(e);
+      }
+    }
+    return script;
+  }
+
+  private record Output(int exitCode, String stdout, String stderr) {}
+
+  /** Runs python3 with {@code args}; kills it after the timeout. */
+  private static Output run(String... args) {
+    String[] command = new String[args.length + 1];
+    command[0] = "python3";
+    System.arraycopy(args, 0, command, 1, args.length);
+    Process process;
+    try {
+      ProcessBuilder pb = new ProcessBuilder(command);
+      pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+      pb.environment().put("PYTHONIOENCODING", "utf-8");
+      process = pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      process.getOutputStream().close();
+      CompletableFuture<String> stdout = readAsync(process.getInputStream());
+      CompletableFuture<String> stderr = readAsync(process.getErrorStream());
+      if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError(
+            "python3 " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
+      }
+      return new Output(
+          process.exitValue(),
+          stdout.get(5, TimeUnit.SECONDS),
+          stderr.get(5, TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while running python3", e);
+    } catch (IOException | java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException e) {
+      process.destroyForcibly();
+      throw new AssertionError("could not read the output of python3", e);
+    }
+  }
+
+  private static CompletableFuture<String> readAsync(InputStream in) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+}

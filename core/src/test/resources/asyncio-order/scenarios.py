@@ -1,0 +1,1395 @@
+#!/usr/bin/env python3
+"""Reference programs for io.fgbg.AsyncioOrderTest: how CPython asyncio (3.11) interleaves them.
+
+Usage:  python3 scenarios.py SCENARIO     prints the scenario's events, one per line
+        python3 scenarios.py --list       prints the scenario names
+
+Each scenario is the `main` coroutine of a program run with asyncio.run(); AsyncioOrderTest holds
+the same program written with fgbg (runInForeground(main) on a fresh loop, then loop.close()) and
+requires the same events in the same order. Keep the two versions statement for statement alike.
+
+Conventions shared with the Java side:
+  - rec(e) appends an event; booleans print as true/false (s()), None as null;
+  - worker(name, n, result) records name0..name{n-1}, yielding (sleep(0)) after each, then
+    name-end, and returns result;
+  - after asyncio.run: "run-returned-<v>" if main returned something other than None,
+    "run-raised-<message>" if it raised, "run-cancelled" if it was cancelled (recorded after
+    the shutdown, as asyncio.run does it);
+  - ValueError <-> IllegalArgumentException, CancelledError <-> CancellationException,
+    TimeoutError <-> TimeoutException.
+"""
+import asyncio
+import sys
+
+events = []
+
+
+def rec(e):
+    events.append(e)
+
+
+def s(v):
+    """Formats a value the way Java's String.valueOf does for the values used here."""
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if v is None:
+        return "null"
+    return str(v)
+
+
+async def worker(name, n, result=None):
+    for i in range(n):
+        rec(f"{name}{i}")
+        await asyncio.sleep(0)
+    rec(f"{name}-end")
+    return result
+
+
+def names(tasks, labels):
+    """The labels of `tasks`, sorted and comma-separated (sets have no order worth comparing)."""
+    return ",".join(sorted(labels[t] for t in tasks))
+
+
+SCENARIOS = {}
+
+
+def scenario(fn):
+    SCENARIOS[fn.__name__] = fn
+    return fn
+
+
+# ---------------------------------------------------------------- yielding and awaiting
+
+
+@scenario
+async def round_robin():
+    a = asyncio.create_task(worker("A", 1, 1))
+    b = asyncio.create_task(worker("B", 3, 3))
+    c = asyncio.create_task(worker("C", 2, 2))
+    rec("main-created")
+    for i in range(2):
+        await asyncio.sleep(0)
+        rec(f"main{i}")
+    rec(f"main-got-{await b}")
+    rec(f"main-got-{await a}")
+    rec(f"main-got-{await c}")
+
+
+@scenario
+async def await_done_task_does_not_yield():
+    a = asyncio.create_task(worker("A", 0, 1))
+    b = asyncio.create_task(worker("B", 3))
+    await asyncio.sleep(0)
+    rec(f"main-A-done-{s(a.done())}")
+    rec(f"main-got-{await a}")
+    rec(f"main-got-again-{await a}")
+    await b
+    rec("main-end")
+
+
+@scenario
+async def await_pending_task_resumes_one_hop_after():
+    a = asyncio.create_task(worker("A", 2, "a"))
+    c = asyncio.create_task(worker("C", 6))
+    rec(f"main-got-{await a}")
+    await c
+    rec("main-end")
+
+
+@scenario
+async def chain_of_awaits():
+    async def cc():
+        rec("C-start")
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        rec("C-return")
+        return 1
+
+    async def bb():
+        rec("B-start")
+        c = asyncio.create_task(cc())
+        v = await c
+        rec(f"B-got-{v}")
+        return v + 1
+
+    async def aa():
+        rec("A-start")
+        b = asyncio.create_task(bb())
+        v = await b
+        rec(f"A-got-{v}")
+        return v + 1
+
+    t = asyncio.create_task(worker("T", 8))
+    a = asyncio.create_task(aa())
+    rec(f"main-got-{await a}")
+    await t
+
+
+@scenario
+async def awaiting_a_coroutine_runs_it_inline():
+    async def sub(n):
+        rec(f"sub-start-{n}")
+        for _ in range(n):
+            await asyncio.sleep(0)
+        rec(f"sub-end-{n}")
+        return n * 10
+
+    t = asyncio.create_task(worker("T", 4))
+    await asyncio.sleep(0)
+    rec(f"main-got-{await sub(0)}")
+    rec(f"main-got-{await sub(2)}")
+    await t
+
+
+@scenario
+async def tasks_created_inside_tasks():
+    async def parent():
+        rec("P-start")
+        x = asyncio.create_task(worker("X", 2, "x"))
+        y = asyncio.create_task(worker("Y", 1, "y"))
+        rec("P-created")
+        await asyncio.sleep(0)
+        rec("P-resumed")
+        r = await y
+        rec(f"P-got-{r}")
+        return r + await x
+
+    t = asyncio.create_task(worker("T", 5))
+    p = asyncio.create_task(parent())
+    rec(f"main-got-{await p}")
+    await t
+
+
+@scenario
+async def task_names():
+    async def inner():
+        return asyncio.current_task().get_name()
+
+    async def outer():
+        t = asyncio.create_task(inner())
+        return f"{asyncio.current_task().get_name()}/{await t}"
+
+    rec(f"main-{asyncio.current_task().get_name()}")
+    a = asyncio.create_task(outer())
+    b = asyncio.create_task(inner())
+    rec(f"a-{a.get_name()}-b-{b.get_name()}")
+    rec(f"a-got-{await a}")
+    rec(f"b-got-{await b}")
+
+
+@scenario
+async def all_tasks_snapshots():
+    async def never():
+        rec("B-body")
+
+    labels = {asyncio.current_task(): "main"}
+    a = asyncio.create_task(worker("A", 0))
+    labels[a] = "A"
+    b = asyncio.create_task(never())
+    labels[b] = "B"
+    c = asyncio.create_task(worker("C", 3))
+    labels[c] = "C"
+    b.cancel()
+    rec(f"all-{names(asyncio.all_tasks(), labels)}")
+    await asyncio.sleep(0)
+    rec(f"all-{names(asyncio.all_tasks(), labels)}")
+    await c
+    rec(f"all-{names(asyncio.all_tasks(), labels)}")
+
+
+# ---------------------------------------------------------------- cancellation
+
+
+@scenario
+async def cancel_before_first_step():
+    async def body():
+        rec("A-body")
+        return 1
+
+    a = asyncio.create_task(body())
+    b = asyncio.create_task(worker("B", 3))
+    a.add_done_callback(lambda t: rec(f"A-callback-cancelled-{s(t.cancelled())}"))
+    rec(f"main-cancel-{s(a.cancel())}")
+    rec(f"main-A-done-{s(a.done())}")
+    for i in range(3):
+        await asyncio.sleep(0)
+        rec(f"main{i}-A-done-{s(a.done())}")
+    await b
+
+
+@scenario
+async def cancel_while_in_sleep_zero():
+    async def body():
+        try:
+            for i in range(10):
+                rec(f"A{i}")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec("A-cancelled")
+            raise
+        finally:
+            rec("A-finally")
+
+    a = asyncio.create_task(body())
+    b = asyncio.create_task(worker("B", 4))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    rec(f"main-cancel-{s(a.cancel())}")
+    try:
+        await a
+    except asyncio.CancelledError:
+        rec(f"main-saw-A-cancelled-{s(a.cancelled())}")
+    await b
+
+
+@scenario
+async def cancel_while_sleeping_on_a_timer():
+    async def sleeper():
+        rec("A-start")
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            rec("A-cancelled")
+            raise
+
+    a = asyncio.create_task(sleeper())
+    t = asyncio.create_task(worker("T", 5))
+    await asyncio.sleep(0)
+    rec(f"main-cancel-{s(a.cancel())}")
+    try:
+        await a
+    except asyncio.CancelledError:
+        rec("main-saw-A-cancelled")
+    await t
+
+
+@scenario
+async def cancel_while_awaiting_task_cancels_inner():
+    async def inner():
+        try:
+            for i in range(10):
+                rec(f"B{i}")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec("B-cancelled")
+            raise
+
+    async def outer(b):
+        try:
+            await b
+        except asyncio.CancelledError:
+            rec(f"A-cancelled-B-done-{s(b.done())}")
+            raise
+
+    b = asyncio.create_task(inner())
+    a = asyncio.create_task(outer(b))
+    t = asyncio.create_task(worker("T", 4))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    rec(f"main-cancel-{s(a.cancel())}-B-cancelled-{s(b.cancelled())}")
+    try:
+        await a
+    except asyncio.CancelledError:
+        rec(f"main-saw-A-cancelled-B-cancelled-{s(b.cancelled())}")
+    await t
+
+
+@scenario
+async def cancel_task_awaiting_unstarted_task():
+    holder = []
+
+    async def inner():
+        rec("B-body")
+        return 1
+
+    async def outer():
+        rec("A-start")
+        b = asyncio.create_task(inner())
+        holder.append(b)
+        try:
+            await b
+        except asyncio.CancelledError:
+            rec(f"A-cancelled-B-cancelled-{s(b.cancelled())}")
+            raise
+
+    a = asyncio.create_task(outer())
+    await asyncio.sleep(0)
+    rec(f"main-cancel-{s(a.cancel())}-B-done-{s(holder[0].done())}")
+    try:
+        await a
+    except asyncio.CancelledError:
+        rec("main-saw-A-cancelled")
+
+
+@scenario
+async def awaiting_task_that_swallows_cancellation_returns_its_result():
+    async def inner():
+        try:
+            while True:
+                rec("B-tick")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec("B-swallowed")
+            return "b-value"
+
+    async def outer(b):
+        v = await b
+        rec(f"A-got-{v}")
+        await asyncio.sleep(0)
+        rec("A-after-yield")
+        return v
+
+    b = asyncio.create_task(inner())
+    a = asyncio.create_task(outer(b))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    rec(f"main-cancel-{s(a.cancel())}")
+    rec(f"main-got-{await a}-A-cancelled-{s(a.cancelled())}")
+
+
+@scenario
+async def catch_cancel_and_return_value():
+    async def body():
+        try:
+            while True:
+                rec("A-tick")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec("A-caught")
+            return 42
+
+    a = asyncio.create_task(body())
+    await asyncio.sleep(0)
+    rec(f"main-cancel-{s(a.cancel())}")
+    rec(f"main-got-{await a}")
+    rec(f"main-A-cancelled-{s(a.cancelled())}")
+
+
+@scenario
+async def catch_cancel_and_keep_yielding():
+    async def body():
+        try:
+            await asyncio.sleep(0)
+            rec("A-not-cancelled")
+        except asyncio.CancelledError:
+            rec("A-caught")
+        for i in range(3):
+            rec(f"A-after{i}")
+            await asyncio.sleep(0)
+        rec("A-return")
+        return "late"
+
+    a = asyncio.create_task(body())
+    b = asyncio.create_task(worker("B", 6))
+    await asyncio.sleep(0)
+    rec(f"main-cancel-{s(a.cancel())}")
+    rec(f"main-got-{await a}")
+    await b
+
+
+@scenario
+async def cancel_return_values():
+    async def body():
+        for i in range(3):
+            try:
+                await asyncio.sleep(0)
+                rec(f"A-step{i}")
+            except asyncio.CancelledError:
+                rec(f"A-caught{i}")
+        return "done"
+
+    async def never():
+        rec("B-body")
+
+    a = asyncio.create_task(body())
+    b = asyncio.create_task(never())
+    rec(f"cancel-B-{s(b.cancel())}")
+    rec(f"cancel-B-again-{s(b.cancel())}")
+    await asyncio.sleep(0)
+    rec(f"cancel-A-{s(a.cancel())}")
+    rec(f"cancel-A-again-{s(a.cancel())}")
+    await asyncio.sleep(0)
+    rec(f"cancel-A-third-{s(a.cancel())}")
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    rec(f"A-done-{s(a.done())}-B-done-{s(b.done())}")
+    rec(f"cancel-A-after-done-{s(a.cancel())}")
+    rec(f"cancel-B-after-done-{s(b.cancel())}")
+    rec(f"A-result-{a.result()}")
+
+
+@scenario
+async def self_cancel_then_return():
+    async def body():
+        rec("A-start")
+        rec(f"A-self-cancel-{s(asyncio.current_task().cancel())}")
+        rec("A-after-cancel")
+        return 5
+
+    a = asyncio.create_task(body())
+    try:
+        rec(f"main-got-{await a}")
+    except asyncio.CancelledError:
+        rec(f"main-saw-A-cancelled-{s(a.cancelled())}")
+
+
+@scenario
+async def self_cancel_then_yield():
+    async def body():
+        asyncio.current_task().cancel()
+        try:
+            await asyncio.sleep(0)
+            rec("A-not-cancelled")
+        except asyncio.CancelledError:
+            rec("A-caught")
+        return 7
+
+    a = asyncio.create_task(body())
+    t = asyncio.create_task(worker("T", 3))
+    rec(f"main-got-{await a}")
+    await t
+
+
+@scenario
+async def self_cancel_then_await_pending_task():
+    async def inner():
+        try:
+            rec("B-start")
+            await asyncio.sleep(0)
+            return "b"
+        except asyncio.CancelledError:
+            rec("B-cancelled")
+            raise
+
+    async def body():
+        b = asyncio.create_task(inner())
+        rec(f"A-self-cancel-{s(asyncio.current_task().cancel())}")
+        try:
+            v = await b
+            rec(f"A-got-{v}")
+        except asyncio.CancelledError:
+            rec(f"A-caught-B-cancelled-{s(b.cancelled())}")
+        return 1
+
+    a = asyncio.create_task(body())
+    rec(f"main-got-{await a}-A-cancelled-{s(a.cancelled())}")
+
+
+@scenario
+async def cancel_after_awaited_task_finished_before_waiter_resumed():
+    b = asyncio.create_task(worker("B", 1, 1))
+
+    async def waiter():
+        try:
+            v = await b
+            rec(f"A-got-{v}")
+        except asyncio.CancelledError:
+            rec(f"A-cancelled-B-result-{b.result()}")
+            raise
+
+    a = asyncio.create_task(waiter())
+    while not b.done():
+        await asyncio.sleep(0)
+    rec(f"main-cancel-{s(a.cancel())}")
+    try:
+        await a
+    except asyncio.CancelledError:
+        rec("main-saw-A-cancelled")
+
+
+@scenario
+async def cancelling_waiter_of_running_task_cancels_that_task():
+    async def uu():
+        rec("U-start")
+        await asyncio.sleep(0)
+        rec(f"U-cancels-T-{s(t.cancel())}")
+        try:
+            await asyncio.sleep(0)
+            rec("U-not-cancelled")
+        except asyncio.CancelledError:
+            rec("U-cancelled")
+            raise
+        return "u"
+
+    async def tt():
+        try:
+            await u
+        except asyncio.CancelledError:
+            rec("T-cancelled")
+            raise
+
+    u = asyncio.create_task(uu())
+    t = asyncio.create_task(tt())
+    try:
+        await t
+    except asyncio.CancelledError:
+        rec(f"main-saw-T-cancelled-U-{s(u.cancelled())}-T-{s(t.cancelled())}")
+
+
+# ---------------------------------------------------------------- exceptions and callbacks
+
+
+@scenario
+async def exception_through_await_chain():
+    async def cc():
+        rec("C-start")
+        await asyncio.sleep(0)
+        raise ValueError("boom")
+
+    async def bb():
+        c = asyncio.create_task(cc())
+        try:
+            return await c
+        finally:
+            rec("B-finally")
+
+    async def aa():
+        b = asyncio.create_task(bb())
+        try:
+            await b
+            return "not-reached"
+        except ValueError as e:
+            rec(f"A-caught-{e}")
+            return "recovered"
+
+    t = asyncio.create_task(worker("T", 6))
+    a = asyncio.create_task(aa())
+    rec(f"main-got-{await a}")
+    await t
+
+
+@scenario
+async def exception_in_unawaited_task_leaves_others_alone():
+    async def bad():
+        rec("A-start")
+        await asyncio.sleep(0)
+        raise ValueError("lost")
+
+    a = asyncio.create_task(bad())
+    b = asyncio.create_task(worker("B", 4))
+    await b
+    rec(f"main-A-exception-{a.exception()}")
+
+
+@scenario
+async def done_callbacks_order():
+    a = asyncio.create_task(worker("A", 1, 3))
+    a.add_done_callback(lambda t: rec(f"cb1-{t.result()}"))
+    a.add_done_callback(lambda t: rec(f"cb2-{t.result()}"))
+
+    async def adder():
+        rec("D-adds-cb3")
+        a.add_done_callback(lambda t: rec(f"cb3-{t.result()}"))
+
+    d = asyncio.create_task(adder())
+    t = asyncio.create_task(worker("T", 5))
+    rec(f"main-got-{await a}")
+    a.add_done_callback(lambda t: rec(f"cb4-{t.result()}"))
+    rec("main-added-cb4")
+    await asyncio.sleep(0)
+    rec("main-after-yield")
+    await d
+    await t
+
+
+@scenario
+async def done_callback_sees_no_current_task():
+    a = asyncio.create_task(worker("A", 1))
+    a.add_done_callback(
+        lambda t: rec(f"cb-current-task-is-none-{s(asyncio.current_task() is None)}"))
+    await a
+    await asyncio.sleep(0)
+    rec("main-end")
+
+
+# ---------------------------------------------------------------- gather
+
+
+@scenario
+async def gather_results_in_argument_order():
+    a = asyncio.create_task(worker("A", 3, "a"))
+    b = asyncio.create_task(worker("B", 1, "b"))
+    c = asyncio.create_task(worker("C", 0, "c"))
+    t = asyncio.create_task(worker("T", 8))
+    r = await asyncio.gather(a, b, c)
+    rec(f"main-got-{','.join(r)}")
+    await t
+
+
+@scenario
+async def gather_first_failure_leaves_others_running():
+    async def bad():
+        rec("A-start")
+        await asyncio.sleep(0)
+        raise ValueError("a-failed")
+
+    a = asyncio.create_task(bad())
+    b = asyncio.create_task(worker("B", 4, "b"))
+    try:
+        await asyncio.gather(a, b)
+    except ValueError as e:
+        rec(f"main-caught-{e}-B-done-{s(b.done())}")
+    rec(f"main-got-{await b}")
+
+
+@scenario
+async def gather_of_same_task_twice():
+    a = asyncio.create_task(worker("A", 1, "a"))
+    t = asyncio.create_task(worker("T", 4))
+    r = await asyncio.gather(a, a)
+    rec(f"main-got-{','.join(r)}")
+    await t
+
+
+@scenario
+async def gather_of_nothing_does_not_yield():
+    t = asyncio.create_task(worker("T", 2))
+    await asyncio.sleep(0)
+    r = await asyncio.gather()
+    rec(f"main-got-{len(r)}")
+    await t
+
+
+@scenario
+async def cancelling_a_gathering_task_cancels_children():
+    async def child(name):
+        try:
+            for i in range(10):
+                rec(f"{name}{i}")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec(f"{name}-cancelled")
+            raise
+
+    async def gatherer(a, b):
+        try:
+            await asyncio.gather(a, b)
+        except asyncio.CancelledError:
+            rec(f"G-cancelled-A-done-{s(a.done())}-B-done-{s(b.done())}")
+            raise
+
+    a = asyncio.create_task(child("A"))
+    b = asyncio.create_task(child("B"))
+    g = asyncio.create_task(gatherer(a, b))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    rec(f"main-cancel-{s(g.cancel())}")
+    try:
+        await g
+    except asyncio.CancelledError:
+        rec(f"main-saw-G-cancelled-A-{s(a.cancelled())}-B-{s(b.cancelled())}")
+    await asyncio.sleep(0)
+    rec(f"main-end-A-{s(a.cancelled())}-B-{s(b.cancelled())}")
+
+
+# ---------------------------------------------------------------- wait
+
+
+@scenario
+async def wait_first_completed():
+    a = asyncio.create_task(worker("A", 1, "a"))
+    b = asyncio.create_task(worker("B", 3, "b"))
+    t = asyncio.create_task(worker("T", 6))
+    labels = {a: "A", b: "B"}
+    done, pending = await asyncio.wait({a, b}, return_when=asyncio.FIRST_COMPLETED)
+    rec(f"main-woke-done-{names(done, labels)}-pending-{names(pending, labels)}")
+    await b
+    await t
+
+
+@scenario
+async def wait_first_exception():
+    async def bad():
+        rec("B-start")
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        raise ValueError("b-failed")
+
+    a = asyncio.create_task(worker("A", 1, "a"))
+    b = asyncio.create_task(bad())
+    c = asyncio.create_task(worker("C", 5, "c"))
+    t = asyncio.create_task(worker("T", 7))
+    labels = {a: "A", b: "B", c: "C"}
+    done, pending = await asyncio.wait({a, b, c}, return_when=asyncio.FIRST_EXCEPTION)
+    rec(f"main-woke-done-{names(done, labels)}-pending-{names(pending, labels)}")
+    rec(f"main-B-exception-{b.exception()}")
+    await c
+    await t
+
+
+@scenario
+async def wait_first_exception_without_failure_waits_for_all():
+    a = asyncio.create_task(worker("A", 1, "a"))
+    b = asyncio.create_task(worker("B", 3, "b"))
+    t = asyncio.create_task(worker("T", 7))
+    labels = {a: "A", b: "B"}
+    done, pending = await asyncio.wait({a, b}, return_when=asyncio.FIRST_EXCEPTION)
+    rec(f"main-woke-done-{names(done, labels)}-pending-{names(pending, labels)}")
+    await t
+
+
+@scenario
+async def wait_all_completed():
+    a = asyncio.create_task(worker("A", 1, "a"))
+    b = asyncio.create_task(worker("B", 3, "b"))
+    t = asyncio.create_task(worker("T", 7))
+    labels = {a: "A", b: "B"}
+    done, pending = await asyncio.wait({a, b}, return_when=asyncio.ALL_COMPLETED)
+    rec(f"main-woke-done-{names(done, labels)}-pending-{names(pending, labels)}")
+    await t
+
+
+@scenario
+async def wait_on_already_done_tasks_still_yields():
+    a = asyncio.create_task(worker("A", 0, "a"))
+    b = asyncio.create_task(worker("B", 0, "b"))
+    t = asyncio.create_task(worker("T", 5))
+    labels = {a: "A", b: "B"}
+    await asyncio.sleep(0)
+    rec(f"main-A-done-{s(a.done())}-B-done-{s(b.done())}")
+    done, pending = await asyncio.wait({a, b}, return_when=asyncio.FIRST_COMPLETED)
+    rec(f"main-woke-done-{names(done, labels)}-pending-{names(pending, labels)}")
+    await t
+
+
+@scenario
+async def wait_with_timeout_returns_pending_tasks():
+    async def sleeper():
+        rec("A-start")
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            rec("A-cancelled")
+            raise
+
+    a = asyncio.create_task(sleeper())
+    labels = {a: "A"}
+    done, pending = await asyncio.wait({a}, timeout=0.05)
+    rec(f"main-woke-done-{names(done, labels)}-pending-{names(pending, labels)}")
+    rec(f"main-cancel-{s(a.cancel())}")
+    try:
+        await a
+    except asyncio.CancelledError:
+        rec("main-saw-A-cancelled")
+
+
+# ---------------------------------------------------------------- wait_for
+
+
+@scenario
+async def wait_for_zero_timeout_cancels_and_waits():
+    async def body():
+        try:
+            while True:
+                rec("A-tick")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec("A-cancelled")
+            await asyncio.sleep(0)
+            rec("A-cleanup-done")
+            raise
+
+    a = asyncio.create_task(body())
+    t = asyncio.create_task(worker("T", 6))
+    await asyncio.sleep(0)
+    try:
+        await asyncio.wait_for(a, 0)
+        rec("main-not-timed-out")
+    except asyncio.TimeoutError:
+        rec(f"main-timeout-A-cancelled-{s(a.cancelled())}")
+    await t
+
+
+@scenario
+async def wait_for_zero_timeout_on_done_task_returns_result():
+    a = asyncio.create_task(worker("A", 0, "a"))
+    t = asyncio.create_task(worker("T", 3))
+    await asyncio.sleep(0)
+    rec(f"main-got-{await asyncio.wait_for(a, 0)}")
+    await t
+
+
+@scenario
+async def wait_for_zero_timeout_swallowed_cancellation_returns_value():
+    async def body():
+        try:
+            while True:
+                rec("A-tick")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec("A-caught")
+            return 9
+
+    a = asyncio.create_task(body())
+    await asyncio.sleep(0)
+    rec(f"main-got-{await asyncio.wait_for(a, 0)}-A-cancelled-{s(a.cancelled())}")
+
+
+@scenario
+async def wait_for_generous_timeout_resumes_two_hops_after_completion():
+    a = asyncio.create_task(worker("A", 2, "a"))
+    t = asyncio.create_task(worker("T", 7))
+    rec(f"main-got-{await asyncio.wait_for(a, 10)}")
+    await t
+
+
+@scenario
+async def wait_for_expired_timer_cancels_task():
+    async def sleeper():
+        rec("A-start")
+        try:
+            await asyncio.sleep(10)
+            rec("A-woke")
+        except asyncio.CancelledError:
+            rec("A-cancelled")
+            raise
+        finally:
+            rec("A-finally")
+
+    a = asyncio.create_task(sleeper())
+    try:
+        await asyncio.wait_for(a, 0.05)
+        rec("main-not-timed-out")
+    except asyncio.TimeoutError:
+        rec(f"main-timeout-A-cancelled-{s(a.cancelled())}")
+
+
+@scenario
+async def wait_for_coroutine_with_timeout_runs_it_as_a_task():
+    main_task = asyncio.current_task()
+
+    async def body():
+        rec(f"body-in-main-{s(asyncio.current_task() is main_task)}")
+        await asyncio.sleep(0)
+        return "w"
+
+    t = asyncio.create_task(worker("T", 5))
+    rec(f"main-got-{await asyncio.wait_for(body(), 10)}")
+    rec(f"main-got-inline-{await asyncio.wait_for(body(), None)}")
+    await t
+
+
+@scenario
+async def cancelling_wait_for_caller_cancels_and_waits_for_task():
+    async def body():
+        try:
+            while True:
+                rec("A-tick")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec("A-cancelled")
+            await asyncio.sleep(0)
+            rec("A-cleanup-done")
+            raise
+
+    async def caller(a):
+        try:
+            await asyncio.wait_for(a, 10)
+        except asyncio.CancelledError:
+            rec(f"W-cancelled-A-done-{s(a.done())}")
+            raise
+
+    a = asyncio.create_task(body())
+    w = asyncio.create_task(caller(a))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    rec(f"main-cancel-{s(w.cancel())}")
+    try:
+        await w
+    except asyncio.CancelledError:
+        rec(f"main-saw-W-cancelled-A-cancelled-{s(a.cancelled())}")
+
+
+# ---------------------------------------------------------------- the end of asyncio.run
+
+
+@scenario
+async def leftover_task_cancelled_after_main_returns():
+    async def body():
+        try:
+            for i in range(100):
+                rec(f"L{i}")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec("L-cancelled")
+            raise
+        finally:
+            rec("L-finally")
+
+    asyncio.create_task(body())
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    rec("main-return")
+    return "m"
+
+
+@scenario
+async def leftover_created_as_main_returns_runs_first_step():
+    async def body():
+        rec("L-start")
+        try:
+            while True:
+                rec("L-tick")
+                await asyncio.sleep(0)
+        finally:
+            rec("L-finally")
+
+    asyncio.create_task(body())
+    rec("main-return")
+
+
+@scenario
+async def leftover_created_after_main_returns_never_starts():
+    async def late():
+        rec("L-body")
+
+    async def spawner():
+        rec("S-start")
+        lt = asyncio.create_task(late())
+        lt.add_done_callback(lambda t: rec(f"L-callback-cancelled-{s(t.cancelled())}"))
+        rec("S-end")
+
+    asyncio.create_task(spawner())
+    rec("main-return")
+
+
+@scenario
+async def leftover_swallows_cancellation_and_keeps_yielding():
+    async def body():
+        try:
+            while True:
+                rec("L-tick")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec("L-caught")
+        for i in range(3):
+            rec(f"L-cleanup{i}")
+            await asyncio.sleep(0)
+        rec("L-return")
+        return "l"
+
+    asyncio.create_task(body())
+    await asyncio.sleep(0)
+    rec("main-return")
+
+
+@scenario
+async def two_leftovers_at_sleep_zero():
+    # Order-robust although asyncio cancels leftovers in set order: both are suspended at a bare
+    # yield, so cancel() only sets a flag and their steps still run in ready-queue order.
+    async def body(name):
+        try:
+            for i in range(100):
+                rec(f"{name}{i}")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec(f"{name}-cancelled")
+            await asyncio.sleep(0)
+            rec(f"{name}-cleanup-done")
+            raise
+
+    asyncio.create_task(body("L"))
+    asyncio.create_task(body("M"))
+    await asyncio.sleep(0)
+    rec("main-return")
+
+
+@scenario
+async def main_raises_with_a_leftover_task():
+    async def body():
+        try:
+            while True:
+                rec("L-tick")
+                await asyncio.sleep(0)
+        finally:
+            rec("L-finally")
+
+    asyncio.create_task(body())
+    await asyncio.sleep(0)
+    rec("main-raise")
+    raise ValueError("main-failed")
+
+
+# ---------------------------------------------------------------- more interleaving questions
+
+
+@scenario
+async def several_tasks_awaiting_one_task_wake_in_the_order_they_awaited():
+    t = asyncio.create_task(worker("T", 2, "t"))
+
+    async def waiter(name):
+        rec(f"{name}-awaits")
+        v = await t
+        rec(f"{name}-got-{v}")
+
+    c = asyncio.create_task(waiter("C"))
+    b = asyncio.create_task(waiter("B"))
+    d = asyncio.create_task(waiter("D"))
+    await asyncio.sleep(0)
+    t.add_done_callback(lambda f: rec("cb"))
+    rec(f"main-got-{await t}")
+    await c
+    await b
+    await d
+
+
+@scenario
+async def sleep_zero_with_a_result_yields_once_and_returns_it():
+    t = asyncio.create_task(worker("T", 2))
+    rec(f"main-got-{await asyncio.sleep(0, 'r')}")
+    await t
+
+
+@scenario
+async def awaiting_a_cancelled_task_raises_at_once():
+    async def never():
+        rec("A-body")
+
+    a = asyncio.create_task(never())
+    t = asyncio.create_task(worker("T", 3))
+    a.cancel()
+    await asyncio.sleep(0)
+    rec(f"main-A-cancelled-{s(a.cancelled())}")
+    try:
+        await a
+    except asyncio.CancelledError:
+        rec("main-saw-A-cancelled")
+    try:
+        await a
+    except asyncio.CancelledError:
+        rec("main-saw-A-cancelled-again")
+    await t
+
+
+@scenario
+async def self_cancel_then_raise_ends_with_the_exception():
+    async def body():
+        asyncio.current_task().cancel()
+        raise ValueError("raised-after-self-cancel")
+
+    a = asyncio.create_task(body())
+    try:
+        await a
+    except ValueError as e:
+        rec(f"main-caught-{e}-A-cancelled-{s(a.cancelled())}")
+    except asyncio.CancelledError:
+        rec("main-saw-A-cancelled")
+
+
+@scenario
+async def cancelled_task_that_raises_another_exception_fails_with_it():
+    async def body():
+        try:
+            while True:
+                rec("A-tick")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec("A-converts")
+            raise ValueError("converted")
+
+    a = asyncio.create_task(body())
+    await asyncio.sleep(0)
+    rec(f"main-cancel-{s(a.cancel())}")
+    try:
+        await a
+    except ValueError as e:
+        rec(f"main-caught-{e}-A-cancelled-{s(a.cancelled())}")
+    except asyncio.CancelledError:
+        rec("main-saw-A-cancelled")
+
+
+@scenario
+async def cancel_propagates_down_a_chain_of_awaits():
+    async def cc():
+        try:
+            while True:
+                rec("C-tick")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec("C-cancelled")
+            raise
+
+    async def link(name, inner):
+        try:
+            await inner
+        except asyncio.CancelledError:
+            rec(f"{name}-cancelled")
+            raise
+
+    c = asyncio.create_task(cc())
+    b = asyncio.create_task(link("B", c))
+    a = asyncio.create_task(link("A", b))
+    t = asyncio.create_task(worker("T", 5))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    rec(f"main-cancel-{s(a.cancel())}-C-cancelled-{s(c.cancelled())}")
+    try:
+        await a
+    except asyncio.CancelledError:
+        rec(f"main-saw-A-cancelled-B-{s(b.cancelled())}-C-{s(c.cancelled())}")
+    await t
+
+
+@scenario
+async def done_callback_that_creates_a_task_and_cancels_another():
+    loop = asyncio.get_running_loop()
+    holder = []
+
+    async def spawned():
+        rec("N-start")
+        await asyncio.sleep(0)
+        rec("N-end")
+
+    async def ticker():
+        try:
+            for i in range(10):
+                rec(f"T{i}")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec("T-cancelled")
+            raise
+
+    t = asyncio.create_task(ticker())
+
+    def callback(f):
+        rec(f"cb-A-got-{f.result()}")
+        holder.append(loop.create_task(spawned()))
+        rec(f"cb-cancels-T-{s(t.cancel())}")
+
+    a = asyncio.create_task(worker("A", 1, "a"))
+    a.add_done_callback(callback)
+    rec(f"main-got-{await a}")
+    await holder[0]
+    try:
+        await t
+    except asyncio.CancelledError:
+        rec("main-saw-T-cancelled")
+
+
+@scenario
+async def gather_child_cancelled_from_outside_raises_cancellation_in_awaiter():
+    a = asyncio.create_task(worker("A", 3, "a"))
+    b = asyncio.create_task(worker("B", 5, "b"))
+
+    async def canceller():
+        await asyncio.sleep(0)
+        rec(f"X-cancels-A-{s(a.cancel())}")
+
+    x = asyncio.create_task(canceller())
+    try:
+        await asyncio.gather(a, b)
+        rec("main-not-cancelled")
+    except asyncio.CancelledError:
+        rec(f"main-caught-cancellation-A-{s(a.cancelled())}-B-done-{s(b.done())}")
+    rec(f"main-got-{await b}")
+    await x
+
+
+@scenario
+async def cancelled_gather_whose_children_swallow_still_raises_cancellation():
+    async def child(name, value):
+        try:
+            while True:
+                rec(f"{name}-tick")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec(f"{name}-swallowed")
+            return value
+
+    a = asyncio.create_task(child("A", "a"))
+    b = asyncio.create_task(child("B", "b"))
+
+    async def gatherer():
+        try:
+            r = await asyncio.gather(a, b)
+            rec(f"G-got-{','.join(r)}")
+        except asyncio.CancelledError:
+            rec(f"G-cancelled-A-{a.result()}-B-{b.result()}")
+            raise
+
+    g = asyncio.create_task(gatherer())
+    await asyncio.sleep(0)
+    rec(f"main-cancel-{s(g.cancel())}")
+    try:
+        await g
+    except asyncio.CancelledError:
+        rec(f"main-saw-G-cancelled-{s(g.cancelled())}")
+
+
+@scenario
+async def cancelling_a_waiting_task_leaves_the_waited_tasks_alone():
+    a = asyncio.create_task(worker("A", 3, "a"))
+    b = asyncio.create_task(worker("B", 5, "b"))
+
+    async def waiter():
+        try:
+            await asyncio.wait({a, b})
+        except asyncio.CancelledError:
+            rec(f"W-cancelled-A-done-{s(a.done())}-B-done-{s(b.done())}")
+            raise
+
+    w = asyncio.create_task(waiter())
+    await asyncio.sleep(0)
+    rec(f"main-cancel-{s(w.cancel())}")
+    try:
+        await w
+    except asyncio.CancelledError:
+        rec("main-saw-W-cancelled")
+    rec(f"main-got-{await a}-{await b}")
+
+
+@scenario
+async def wait_for_propagates_the_task_exception():
+    async def bad():
+        rec("A-start")
+        await asyncio.sleep(0)
+        raise ValueError("a-failed")
+
+    a = asyncio.create_task(bad())
+    t = asyncio.create_task(worker("T", 5))
+    try:
+        await asyncio.wait_for(a, 10)
+        rec("main-not-failed")
+    except ValueError as e:
+        rec(f"main-caught-{e}")
+    await t
+
+
+@scenario
+async def cancelling_wait_for_after_the_task_finished_returns_the_result():
+    a = asyncio.create_task(worker("A", 1, "a"))
+
+    async def caller():
+        v = await asyncio.wait_for(a, 10)
+        rec(f"W-got-{v}")
+        return v
+
+    w = asyncio.create_task(caller())
+    while not a.done():
+        await asyncio.sleep(0)
+    rec(f"main-cancel-{s(w.cancel())}")
+    try:
+        rec(f"main-got-{await w}-W-cancelled-{s(w.cancelled())}")
+    except asyncio.CancelledError:
+        rec("main-saw-W-cancelled")
+
+
+@scenario
+async def timers_fire_in_deadline_order_then_creation_order():
+    async def sleeper(name, delay):
+        rec(f"{name}-sleeps")
+        await asyncio.sleep(delay)
+        rec(f"{name}-woke")
+
+    a = asyncio.create_task(sleeper("A", 0.15))
+    b = asyncio.create_task(sleeper("B", 0.02))
+    c = asyncio.create_task(sleeper("C", 0.15))
+    await a
+    await b
+    await c
+
+
+@scenario
+async def main_cancelled_by_a_child_task():
+    main_task = asyncio.current_task()
+
+    async def killer():
+        rec("K-start")
+        await asyncio.sleep(0)
+        rec(f"K-cancels-main-{s(main_task.cancel())}")
+        await asyncio.sleep(0)
+        rec("K-end")
+
+    asyncio.create_task(killer())
+    try:
+        for i in range(10):
+            rec(f"main{i}")
+            await asyncio.sleep(0)
+    finally:
+        rec("main-finally")
+
+
+@scenario
+async def leftover_awaiting_another_leftover():
+    # Order-robust although asyncio cancels leftovers in set order: whichever of O and I is
+    # cancelled first, I ends up with the cancel flag (it is at a bare yield) and O keeps waiting.
+    async def inner():
+        try:
+            while True:
+                rec("I-tick")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec("I-cancelled")
+            raise
+
+    async def outer(i):
+        try:
+            await i
+        except asyncio.CancelledError:
+            rec(f"O-cancelled-I-cancelled-{s(i.cancelled())}")
+            raise
+
+    i = asyncio.create_task(inner())
+    asyncio.create_task(outer(i))
+    await asyncio.sleep(0)
+    rec("main-return")
+
+
+@scenario
+async def leftover_cleanup_creates_a_task():
+    # asyncio.run cancels the leftovers once; a task their cleanup creates is not cancelled: it
+    # runs during the shutdown iterations (it finishes within them here).
+    async def helper():
+        try:
+            for i in range(3):
+                rec(f"N{i}")
+                await asyncio.sleep(0)
+            rec("N-end")
+        except asyncio.CancelledError:
+            rec("N-cancelled")
+            raise
+
+    async def body():
+        try:
+            while True:
+                rec("L-tick")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec("L-cancelled-creates-N")
+            asyncio.create_task(helper())
+            raise
+
+    asyncio.create_task(body())
+    await asyncio.sleep(0)
+    rec("main-return")
+
+
+def main(argv):
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    if argv[1] == "--list":
+        for name in SCENARIOS:
+            print(name)
+        return 0
+    fn = SCENARIOS.get(argv[1])
+    if fn is None:
+        print(f"unknown scenario {argv[1]!r}", file=sys.stderr)
+        return 2
+    try:
+        result = asyncio.run(fn())
+        if result is not None:
+            rec(f"run-returned-{s(result)}")
+    except asyncio.CancelledError:
+        rec("run-cancelled")
+    except Exception as e:
+        rec(f"run-raised-{e}")
+    for e in events:
+        print(e)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
