@@ -1,5 +1,6 @@
-# Sourced by bin/fgbg and .ci/run: finds a JDK 21 or later and exports JAVA_HOME.
-# JAVA_HOME wins if it is 21+; else the newest JDK under /usr/lib/jvm; else a clear message.
+# Sourced by bin/fgbg, .ci/run and ./mvnw: finds a JDK 21 or later and exports JAVA_HOME.
+# JAVA_HOME wins if it is 21+; else the newest JDK under /usr/lib/jvm (FGBG_JVM_DIR overrides the
+# folder); else a clear message.
 
 fgbg_java_major() { # prints the major version of the JDK at $1, or nothing
   [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
@@ -17,7 +18,7 @@ fgbg_find_jdk() {
     fi
     echo "fgbg: JAVA_HOME=$JAVA_HOME is not a JDK 21 or later; looking under /usr/lib/jvm" >&2
   fi
-  for dir in /usr/lib/jvm/*; do
+  for dir in "${FGBG_JVM_DIR:-/usr/lib/jvm}"/*; do
     [ -d "$dir" ] || continue
     v=$(fgbg_java_major "$dir")
     if [ -n "$v" ] && [ "$v" -ge 21 ] && [ "$v" -gt "$best_v" ]; then
@@ -37,4 +38,17 @@ MSG
     return 1
   fi
   export JAVA_HOME="$best"
+}
+
+# Prints the environment that ./mvnw runs Maven with: the JDK found, and on JDK 23+ the option
+# that keeps Maven's own libraries from warning about sun.misc.Unsafe.
+fgbg_maven_env() {
+  fgbg_find_jdk || return 1
+  printf "export JAVA_HOME='%s'\n" "$JAVA_HOME"
+  if [ "$(fgbg_java_major "$JAVA_HOME")" -ge 23 ]; then
+    case " ${MAVEN_OPTS:-} " in
+      *" --sun-misc-unsafe-memory-access="*) ;;
+      *) printf "export MAVEN_OPTS='%s'\n" "${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow" ;;
+    esac
+  fi
 }
