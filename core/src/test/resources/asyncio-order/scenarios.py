@@ -1,12 +1,24 @@
 #!/usr/bin/env python3
-"""Reference programs for io.fgbg.AsyncioOrderTest: how CPython asyncio (3.11) interleaves them.
+"""Reference programs for the io.fgbg.AsyncioOrder*Test classes: how CPython asyncio (3.11)
+interleaves them.
 
 Usage:  python3 scenarios.py SCENARIO     prints the scenario's events, one per line
         python3 scenarios.py --list       prints the scenario names
+        python3 scenarios.py --all        prints the events of every scenario, in blocks (below)
 
-Each scenario is the `main` coroutine of a program run with asyncio.run(); AsyncioOrderTest holds
-the same program written with fgbg (runInForeground(main) on a fresh loop, then loop.close()) and
-requires the same events in the same order. Keep the two versions statement for statement alike.
+Each scenario is the `main` coroutine of a program run with asyncio.run(); a test of an
+AsyncioOrder*Test class holds the same program written with fgbg (runInForeground(main) on a
+fresh loop, then loop.close()) and requires the same events in the same order. Keep the two
+versions statement for statement alike.
+
+--all is what AsyncioReference runs, once per JVM. It prints, for each scenario in turn, the lines
+that `python3 scenarios.py SCENARIO` prints, as a block "scenario NAME N" followed by those N
+lines (split as Java's String.lines() splits), or, if the scenario could not be run, "failed NAME
+N" followed by N lines saying why. Every scenario still runs under its own asyncio.run, so in a
+fresh event loop, with the event list emptied first and the garbage of the previous ones
+collected. A scenario that would see what a process keeps from one event loop to the next (in
+3.11 the Task-N counter of task names, a static of the C module that nothing resets) is marked
+@own_process: --all runs it as `python3 scenarios.py SCENARIO` in a process of its own.
 
 Conventions shared with the Java side:
   - rec(e) appends an event; booleans print as true/false (s()), None as null;
@@ -19,7 +31,12 @@ Conventions shared with the Java side:
     TimeoutError <-> TimeoutException.
 """
 import asyncio
+import gc
+import os
+import re
+import subprocess
 import sys
+import traceback
 
 events = []
 
@@ -53,10 +70,17 @@ def names(tasks, labels):
 
 
 SCENARIOS = {}
+OWN_PROCESS = set()
 
 
 def scenario(fn):
     SCENARIOS[fn.__name__] = fn
+    return fn
+
+
+def own_process(fn):
+    """Marks a scenario that --all must run in a process of its own (see the module's doc)."""
+    OWN_PROCESS.add(fn.__name__)
     return fn
 
 
@@ -163,6 +187,7 @@ async def tasks_created_inside_tasks():
 
 
 @scenario
+@own_process  # the names count the tasks of the whole process, from Task-1
 async def task_names():
     async def inner():
         return asyncio.current_task().get_name()
@@ -1366,18 +1391,9 @@ async def leftover_cleanup_creates_a_task():
     rec("main-return")
 
 
-def main(argv):
-    if len(argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    if argv[1] == "--list":
-        for name in SCENARIOS:
-            print(name)
-        return 0
-    fn = SCENARIOS.get(argv[1])
-    if fn is None:
-        print(f"unknown scenario {argv[1]!r}", file=sys.stderr)
-        return 2
+def run(fn):
+    """Runs the scenario `fn` under asyncio.run and returns its events, with how the run ended."""
+    events.clear()
     try:
         result = asyncio.run(fn())
         if result is not None:
@@ -1386,7 +1402,63 @@ def main(argv):
         rec("run-cancelled")
     except Exception as e:
         rec(f"run-raised-{e}")
-    for e in events:
+    return list(events)
+
+
+def java_lines(text):
+    r"""The lines of `text` as Java's String.lines() gives them: \n, \r or \r\n end a line."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def run_in_own_process(name):
+    """The lines `python3 scenarios.py NAME` prints, or the reason it failed; and whether it did."""
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    done = subprocess.run(
+        [sys.executable, os.path.abspath(__file__), name], capture_output=True, env=env)
+    if done.returncode != 0:
+        reason = f"python3 scenarios.py {name} exited with {done.returncode}:\n"
+        return java_lines(reason + done.stderr.decode("utf-8", "replace")), False
+    return java_lines(done.stdout.decode("utf-8")), True
+
+
+def run_all():
+    """Prints the block of every scenario, as the module's doc describes."""
+    for name, fn in SCENARIOS.items():
+        if name in OWN_PROCESS:
+            lines, ok = run_in_own_process(name)
+        else:
+            try:
+                lines, ok = java_lines("".join(e + "\n" for e in run(fn))), True
+            except KeyboardInterrupt:
+                raise
+            except BaseException:  # what asyncio.run lets out, e.g. SystemExit: this scenario fails
+                lines, ok = java_lines(traceback.format_exc()), False
+            events.clear()
+            gc.collect()  # so that no finalizer of this scenario's objects runs in the next one
+        print(f"{'scenario' if ok else 'failed'} {name} {len(lines)}")
+        for line in lines:
+            print(line)
+    return 0
+
+
+def main(argv):
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    if argv[1] == "--list":
+        for name in SCENARIOS:
+            print(name)
+        return 0
+    if argv[1] == "--all":
+        return run_all()
+    fn = SCENARIOS.get(argv[1])
+    if fn is None:
+        print(f"unknown scenario {argv[1]!r}", file=sys.stderr)
+        return 2
+    for e in run(fn):
         print(e)
     return 0
 

@@ -11,7 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * Runs the reference programs of {@code asyncio-order/scenarios.py} under CPython and returns the
  * events they record. The reference is CPython 3.11 (the contract's): without a {@code python3}
  * of that version the calling test is skipped, with a message saying why.
+ *
+ * <p>One {@code python3 scenarios.py --all} per JVM runs every scenario (each under its own
+ * {@code asyncio.run}, as the script's doc says) and its output is kept for all the tests.
  */
 final class AsyncioReference {
   private static final String SCRIPT = "/asyncio-order/scenarios.py";
@@ -28,28 +35,88 @@ final class AsyncioReference {
   private static String unavailable; // why python3 cannot serve as the reference, or null
   private static boolean probed;
   private static Path script;
+  private static Map<String, Outcome> outcomes; // of --all, by scenario, in the script's order
+  private static String allFailed; // why --all gave no outcomes, or null
 
   private AsyncioReference() {}
 
   /** The events of {@code scenario} as asyncio orders them; skips the test without python3 3.11. */
   static List<String> events(String scenario) {
-    assumeAvailable();
-    Output out = run(scriptPath().toString(), scenario);
-    if (out.exitCode != 0) {
-      throw new AssertionError(
-          "python3 " + SCRIPT + " " + scenario + " exited with " + out.exitCode + ":\n" + out.stderr);
+    Outcome outcome = outcomes().get(scenario);
+    if (outcome == null) {
+      throw new AssertionError(SCRIPT + " has no scenario " + scenario);
     }
-    return out.stdout.lines().toList();
+    if (outcome.failure() != null) {
+      throw new AssertionError(
+          "python3 " + SCRIPT + " could not run " + scenario + ":\n" + outcome.failure());
+    }
+    return outcome.events();
   }
 
-  /** The scenario names the script defines. */
+  /** The scenario names the script defines, in its order (those that --all runs). */
   static List<String> scenarioNames() {
+    return List.copyOf(outcomes().keySet());
+  }
+
+  /** What a scenario printed, or (failure not null) why it could not be run. */
+  private record Outcome(List<String> events, String failure) {}
+
+  private static synchronized Map<String, Outcome> outcomes() {
     assumeAvailable();
-    Output out = run(scriptPath().toString(), "--list");
-    if (out.exitCode != 0) {
-      throw new AssertionError("python3 " + SCRIPT + " --list failed:\n" + out.stderr);
+    if (outcomes == null && allFailed == null) {
+      try {
+        outcomes = runAll();
+      } catch (AssertionError e) {
+        allFailed = e.getMessage(); // every test says it, without running python3 again
+      }
     }
-    return out.stdout.lines().toList();
+    if (allFailed != null) {
+      throw new AssertionError(allFailed);
+    }
+    return outcomes;
+  }
+
+  private static Map<String, Outcome> runAll() {
+    Output out = run(scriptPath().toString(), "--all");
+    if (out.exitCode != 0) {
+      throw new AssertionError(
+          "python3 " + SCRIPT + " --all exited with " + out.exitCode + ":\n" + out.stderr);
+    }
+    return parse(out.stdout);
+  }
+
+  /** Reads the blocks of --all: "scenario NAME N" or "failed NAME N", then N lines. */
+  private static Map<String, Outcome> parse(String stdout) {
+    Map<String, Outcome> parsed = new LinkedHashMap<>();
+    Iterator<String> lines = stdout.lines().iterator();
+    while (lines.hasNext()) {
+      String header = lines.next();
+      String[] words = header.split(" ");
+      if (words.length != 3
+          || !(words[0].equals("scenario") || words[0].equals("failed"))
+          || !words[2].matches("[0-9]+")) {
+        throw new AssertionError(
+            "python3 " + SCRIPT + " --all printed \"" + header + "\" where a block should start");
+      }
+      String name = words[1];
+      int count = Integer.parseInt(words[2]);
+      List<String> body = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        if (!lines.hasNext()) {
+          throw new AssertionError(
+              "python3 " + SCRIPT + " --all ended inside the block of " + name);
+        }
+        body.add(lines.next());
+      }
+      Outcome outcome =
+          words[0].equals("scenario")
+              ? new Outcome(List.copyOf(body), null)
+              : new Outcome(null, String.join("\n", body));
+      if (parsed.put(name, outcome) != null) {
+        throw new AssertionError("python3 " + SCRIPT + " --all ran " + name + " twice");
+      }
+    }
+    return parsed;
   }
 
   private static synchronized void assumeAvailable() {
