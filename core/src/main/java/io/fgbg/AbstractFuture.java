@@ -205,6 +205,7 @@ abstract class AbstractFuture<T> {
     @SuppressWarnings("unchecked")
     Task<T> self = (Task<T>) this;
     DoneCallback cb = f -> callback.accept(self);
+    loop.checkOpen(); // a closed loop would never run it
     loop.runOnLoopOrPost(() -> addCallback(cb));
   }
 

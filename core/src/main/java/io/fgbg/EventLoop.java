@@ -56,6 +56,12 @@ import java.util.function.Supplier;
  */
 public final class EventLoop implements AutoCloseable {
   private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
+  /**
+   * The loop this thread is running: set on the threads of tasks for their whole life, and on a
+   * caller's thread for the length of its foreground run. {@link #current()} answers it first, and
+   * no thread runs two loops at once.
+   */
+  private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
   /** The task whose body runs on this thread (set on the virtual threads of tasks). */
   static final ThreadLocal<CoroutineTask<?>> TASK = new ThreadLocal<>();
 
@@ -93,6 +99,8 @@ public final class EventLoop implements AutoCloseable {
   private int ntodo; // callbacks left in the current iteration
   private boolean stopping; // end the run at the end of this iteration
   private ForegroundRun foreground;
+  /** While close() runs: the interrupts it has received, across its phases; else null. */
+  private int[] closing;
   /** The task whose step is running (asyncio's current_task), or null. */
   CoroutineTask<?> currentTask;
 
@@ -117,12 +125,17 @@ public final class EventLoop implements AutoCloseable {
   // ------------------------------------------------------------------ public API
 
   /**
-   * The calling thread's loop, created on first use. Inside a task it is the task's loop,
-   * whatever thread runs the body. If the thread's loop was closed, a new one takes its place.
+   * The calling thread's loop, created on first use. Inside a task, or a callback, it is the loop
+   * running them, whatever thread runs the body. If the thread's loop was closed, a new one takes
+   * its place.
    *
    * @return the loop, never null
    */
   public static EventLoop current() {
+    EventLoop running = RUNNING.get();
+    if (running != null) {
+      return running;
+    }
     EventLoop loop = CURRENT.get();
     if (loop == null || loop.closed) {
       loop = new EventLoop(LoopClock.real());
@@ -143,7 +156,12 @@ public final class EventLoop implements AutoCloseable {
 
   /** A new loop on a virtual clock that jumps to the next timer instead of waiting (tests). */
   static EventLoop createWithVirtualClock() {
-    return new EventLoop(LoopClock.virtual());
+    return new EventLoop(LoopClock.virtual(0));
+  }
+
+  /** The same, where each reading of the clock takes {@code tickNanos} (see LoopClock). */
+  static EventLoop createWithVirtualClock(long tickNanos) {
+    return new EventLoop(LoopClock.virtual(tickNanos));
   }
 
   /**
@@ -241,11 +259,12 @@ public final class EventLoop implements AutoCloseable {
    * few rounds at most, so that no thread is left behind. A closed loop refuses new work; closing
    * it again does nothing.
    *
-   * <p>If the calling thread is interrupted while the loop shuts down, the shutdown stops early:
-   * the loop is closed, pending tasks are abandoned, and the interrupt status is kept.
+   * <p>An interrupt of the calling thread does not cut the shutdown short: the interrupt status is
+   * kept for the caller. A second interrupt while the loop shuts down leaves at once, abandoning
+   * what is still pending (its cleanup may not have run).
    *
-   * @throws IllegalStateException if called inside a task or callback of this loop, or while the
-   *     loop runs in another thread
+   * @throws IllegalStateException if called inside a task or callback, or while the loop runs in
+   *     another thread
    */
   @Override
   public void close() {
@@ -253,30 +272,45 @@ public final class EventLoop implements AutoCloseable {
     if (closed) {
       return;
     }
-    if (owner == self || TASK.get() != null) {
-      throw new IllegalStateException("cannot close a running event loop (close() was called inside a task or callback)");
+    if (owner == self || RUNNING.get() != null) {
+      throw new IllegalStateException(
+          "cannot close a running event loop (close() was called inside a task or callback)");
     }
-    acquireForRun(self);
-    boolean interrupted = false;
+    boolean wasInterrupted = Thread.interrupted(); // kept for the caller, not a reason to stop
+    try {
+      acquireForRun(self);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "close() interrupted while an interrupted run is still inside a task step", e);
+    }
+    EventLoop previous = RUNNING.get();
+    RUNNING.set(this);
+    closing = new int[1];
     try {
       // asyncio.run after its main task: the iteration in which its stop callback runs, one
       // round of cancelling every pending task, then the shutdown iterations
       // (shutdown_asyncgens, shutdown_default_executor: two each).
-      interrupted = runIterations(self, 1) || cancelPendingTasks(self) || runIterations(self, 4);
+      boolean abandoned =
+          runIterations(self, 1) || cancelPendingTasks(self) || runIterations(self, 4);
       // Beyond asyncio.run, which would abandon them: tasks still pending (made by cleanup code)
       // are cancelled too, a few rounds at most, so that no task thread is left behind.
-      for (int round = 0; round < 3 && !interrupted && !tasks.isEmpty(); round++) {
-        interrupted = cancelPendingTasks(self);
+      for (int round = 0; round < 3 && !abandoned && !tasks.isEmpty(); round++) {
+        abandoned = cancelPendingTasks(self);
       }
     } finally {
       closed = true;
-      ready.clear();
-      timers.clear();
-      releaseRun();
-      shutDownThreads();
-      if (interrupted) {
+      if (owner == self) { // else a second interrupt left a task step holding the loop
+        ready.clear();
+        timers.clear();
+        releaseRun();
+        shutDownThreads();
+      }
+      if (wasInterrupted || closing[0] > 0) {
         self.interrupt();
       }
+      closing = null;
+      RUNNING.set(previous);
     }
   }
 
@@ -301,8 +335,7 @@ public final class EventLoop implements AutoCloseable {
       throw new InterruptedException("interrupted before the foreground run started");
     }
     acquireForRun(self);
-    EventLoop previous = CURRENT.get();
-    CURRENT.set(this);
+    RUNNING.set(this);
     ForegroundRun run = null;
     try {
       CoroutineTask<T> first = null;
@@ -316,11 +349,7 @@ public final class EventLoop implements AutoCloseable {
       if (owner == self) { // not when a second interrupt left the loop to its holder
         releaseRun();
       }
-      if (previous == null) {
-        CURRENT.remove();
-      } else {
-        CURRENT.set(previous);
-      }
+      RUNNING.remove();
     }
     if (run.interrupts > 0) {
       throw new InterruptedException(
@@ -331,11 +360,16 @@ public final class EventLoop implements AutoCloseable {
 
   /** Checks that the calling thread may run this loop in the foreground. */
   private void checkCanRunHere(Thread self) {
-    CoroutineTask<?> inTask = TASK.get();
-    if (owner == self || inTask != null) {
+    EventLoop running = RUNNING.get();
+    if (running == this || owner == self) {
       throw new IllegalStateException(
           "runInForeground() cannot be called inside a task or callback: the event loop is already"
               + " running in this thread; use await() instead");
+    }
+    if (running != null) {
+      throw new IllegalStateException(
+          "runInForeground() cannot run a loop inside a task or callback of another running loop:"
+              + " one thread runs one loop at a time; use await() on that loop instead");
     }
     checkOpen();
   }
@@ -360,14 +394,19 @@ public final class EventLoop implements AutoCloseable {
   private boolean runIterations(Thread self, int iterations) {
     ForegroundRun run = new ForegroundRun(self, null, false, iterations);
     drive(run, null);
-    return run.interrupts > 0;
+    return run.isDetached() || stoppedByInterrupts();
+  }
+
+  /** During close(): true once a second interrupt has cut the shutdown short. */
+  private boolean stoppedByInterrupts() {
+    return closing != null && closing[0] >= 2;
   }
 
   /** Runs until {@code future} is done. Returns true if interrupted. */
   private boolean runUntilDone(Thread self, AbstractFuture<?> future) {
     ForegroundRun run = new ForegroundRun(self, future, false, -1);
     drive(run, null);
-    return run.interrupts > 0;
+    return run.isDetached() || stoppedByInterrupts();
   }
 
   /** One run: the calling thread holds the baton on entry and, unless detached, on return. */
@@ -424,8 +463,12 @@ public final class EventLoop implements AutoCloseable {
    * Returns true if the caller should leave now.
    */
   private boolean callerInterrupted(ForegroundRun run) {
-    if (++run.interrupts == 1) {
-      runOnLoopOrPost(() -> firstInterrupt(run));
+    int[] closeCount = closing;
+    int count = closeCount != null ? ++closeCount[0] : ++run.interrupts;
+    if (count == 1) {
+      if (closeCount == null) {
+        runOnLoopOrPost(() -> firstInterrupt(run));
+      } // close() goes on: its cleanup is the very thing a first Ctrl-C would wait for
       return false;
     }
     stopNow = true;
@@ -464,13 +507,13 @@ public final class EventLoop implements AutoCloseable {
 
   private void releaseRun() {
     retiredThreads.removeIf(t -> !t.isAlive());
-    detachedCaller = null;
     running = false;
     owner = null;
+    detachedCaller = null; // last: a caller waiting for its detached run sees the loop free first
   }
 
   /** Takes the baton for a foreground run; waits while another thread holds it briefly. */
-  private void acquireForRun(Thread self) {
+  private void acquireForRun(Thread self) throws InterruptedException {
     for (; ; ) {
       checkOpen();
       if (OWNER.compareAndSet(this, null, self)) {
@@ -481,17 +524,34 @@ public final class EventLoop implements AutoCloseable {
         running = true;
         return;
       }
-      if (running) {
-        if (detachedCaller != self) {
-          throw new IllegalStateException(
-              "the event loop is already running in another thread: a loop runs in one thread at a"
-                  + " time");
-        }
-        LockSupport.parkNanos(this, 50_000); // our interrupted run ends at its next callback
-      } else {
+      if (!isBusyElsewhere(self)) {
         Thread.onSpinWait();
+      } else {
+        throw new IllegalStateException(
+            "the event loop is already running in another thread: a loop runs in one thread at a"
+                + " time");
       }
     }
+  }
+
+  /**
+   * After a failed attempt to take the baton: false if it is worth trying again (a brief holder,
+   * a run just ending, or this thread's own interrupted run, which ends at its next callback:
+   * waited for here), true if another thread runs the loop.
+   */
+  private boolean isBusyElsewhere(Thread self) throws InterruptedException {
+    if (!running) {
+      return false;
+    }
+    if (detachedCaller == self) {
+      LockSupport.parkNanos(this, 50_000);
+      if (Thread.interrupted()) {
+        throw new InterruptedException(
+            "interrupted while the interrupted run of this thread is still inside a task step");
+      }
+      return false;
+    }
+    return running; // read again: releaseRun() clears running before detachedCaller
   }
 
   // ------------------------------------------------------------------ the dispatcher
@@ -525,7 +585,7 @@ public final class EventLoop implements AutoCloseable {
   /** The body of a task thread: runs its task, then the loop, adopting tasks that start next. */
   private void taskThread(CoroutineTask<?> first) {
     Thread self = Thread.currentThread();
-    CURRENT.set(this);
+    RUNNING.set(this);
     awaitBaton(self);
     try {
       CoroutineTask<?> task = first;
@@ -601,7 +661,13 @@ public final class EventLoop implements AutoCloseable {
     Thread thread = taskThreads.name(task.name()).unstarted(() -> taskThread(task));
     task.thread = thread;
     owner = thread;
-    thread.start();
+    try {
+      thread.start();
+    } catch (Throwable e) { // out of memory or threads: the baton stays where it was
+      owner = Thread.currentThread();
+      task.thread = null;
+      throw e;
+    }
   }
 
   private void handTo(Thread thread) {
@@ -734,6 +800,9 @@ public final class EventLoop implements AutoCloseable {
     try {
       callback.run();
     } catch (Throwable e) {
+      if (e instanceof InterruptedException && Thread.currentThread() == foreground.caller) {
+        Thread.currentThread().interrupt(); // Ctrl-C hit a blocking call in the callback: keep it
+      }
       reportException("Exception in callback " + callback, e);
     }
   }
@@ -781,7 +850,14 @@ public final class EventLoop implements AutoCloseable {
           owner = null;
         }
       }
-      if (running) {
+      boolean busy;
+      try {
+        busy = isBusyElsewhere(self);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+      if (busy) {
         throw new IllegalStateException(
             "the event loop is running in another thread: use callSoonThreadsafe() or a task of"
                 + " that loop");

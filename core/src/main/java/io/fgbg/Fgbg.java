@@ -145,7 +145,7 @@ public final class Fgbg {
     BackgroundCall<T> call =
         loop.onLoop(
             () -> {
-              BackgroundCall<T> c = new BackgroundCall<>(loop, target, onCancel);
+              BackgroundCall<T> c = new BackgroundCall<>(loop, target, onCancel, executor == null);
               try {
                 (executor == null ? loop.defaultExecutor() : executor).execute(c);
               } catch (RuntimeException | Error e) {
@@ -400,7 +400,7 @@ public final class Fgbg {
   public static <T> T await(CompletionStage<T> stage) throws Exception {
     Objects.requireNonNull(stage, "stage");
     CoroutineTask<?> task = requireTask("await");
-    if (stage instanceof CompletableFuture<T> cf && cf.isDone()) {
+    if (stage instanceof CompletableFuture<T> cf && isDone(cf)) {
       try {
         return cf.join();
       } catch (RuntimeException e) {
@@ -409,6 +409,15 @@ public final class Fgbg {
       }
     }
     return task.await(StageTask.follow(task.loop, stage, false));
+  }
+
+  /** isDone(), for the JDK's minimal stages too, which refuse it (they then take a loop hop). */
+  private static boolean isDone(CompletableFuture<?> cf) {
+    try {
+      return cf.isDone();
+    } catch (UnsupportedOperationException minimalStage) {
+      return false;
+    }
   }
 
   /**
@@ -490,8 +499,9 @@ public final class Fgbg {
    * @param when when to return
    * @return a coroutine giving the done and pending tasks, each in the order given
    * @throws NullPointerException if {@code tasks}, one of them, or {@code when} is null
-   * @throws IllegalArgumentException if {@code tasks} is empty; when awaited, if a task belongs
-   *     to another loop
+   * @throws IllegalArgumentException if {@code tasks} is empty
+   * @throws IllegalStateException when awaited outside a task, or if a task belongs to another
+   *     loop
    */
   public static Coroutine<WaitResult> waitTasks(
       Collection<? extends Task<?>> tasks, Duration timeout, ReturnWhen when) {

@@ -33,12 +33,19 @@ abstract class LoopClock {
     };
   }
 
-  static LoopClock virtual() {
+  /**
+   * A virtual clock. With {@code tickNanos} above zero every reading of the clock moves it on by
+   * that much: the loop's own work takes a little time, as on a real clock, but exactly the same
+   * amount every run, so that a sleep that started later also ends later, never at the very same
+   * instant.
+   */
+  static LoopClock virtual(long tickNanos) {
     return new LoopClock() {
       private long now; // only the thread holding the loop's baton touches it
 
       @Override
       long now() {
+        now += tickNanos;
         return now;
       }
 

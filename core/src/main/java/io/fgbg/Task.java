@@ -82,6 +82,7 @@ public interface Task<T> {
    *
    * @param callback the callback
    * @throws NullPointerException if {@code callback} is null
+   * @throws IllegalStateException if the task's loop is closed
    */
   void addDoneCallback(Consumer<? super Task<T>> callback);
 
@@ -90,7 +91,9 @@ public interface Task<T> {
    *
    * <p>It completes when the task does (so only while the loop runs), with the task's value, or
    * exceptionally with the task's exception. Cancelling it requests cancellation of the task.
-   * The same future is returned on every call.
+   * The same future is returned on every call. Dependent actions added with the non-async methods
+   * ({@code thenApply}, ...) run on the loop's thread as the task completes: keep them short, or
+   * use the {@code ...Async} variants.
    *
    * @return the future
    */

@@ -243,7 +243,8 @@ final class Tasks {
 
   private static void requireSameLoop(EventLoop loop, AbstractFuture<?> f) {
     if (f.loop != loop) {
-      throw new IllegalArgumentException(f.describe() + " belongs to another event loop");
+      throw new IllegalStateException(
+          "cannot wait for " + f.describe() + ": it belongs to another event loop");
     }
   }
 }
