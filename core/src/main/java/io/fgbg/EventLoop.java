@@ -572,8 +572,9 @@ public final class EventLoop implements AutoCloseable {
         if (task == mine) {
           return; // our own step is next: no switch at all
         }
+        boolean nextIsMine = ready.peekFirst() == mine; // read before the baton leaves
         if (switchTo(task)) {
-          awaitBaton(self);
+          awaitBaton(self, nextIsMine);
           return;
         }
       } else {
@@ -676,6 +677,28 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /** Parks until this thread holds the baton. Interrupts do not end the wait; they are kept. */
+  /**
+   * How long a thread spins for the baton, in spin-wait hints (a few microseconds at most), before
+   * it parks, when its own step is the next one after the step it handed the baton to. Two tasks
+   * that hand work to each other then switch without parking at all, where park and unpark would
+   * wake the scheduler's other carrier thread each time; with more tasks ready, a thread parks at
+   * once, so that spinning never holds a carrier another task needs.
+   */
+  private static final int SPINS_WHEN_NEXT = 100;
+
+  /** {@link #awaitBaton}, spinning briefly first if this thread's step is next. */
+  private void awaitBaton(Thread self, boolean nextIsMine) {
+    if (nextIsMine) {
+      for (int i = 0; i < SPINS_WHEN_NEXT; i++) {
+        if (owner == self) {
+          return;
+        }
+        Thread.onSpinWait();
+      }
+    }
+    awaitBaton(self);
+  }
+
   private void awaitBaton(Thread self) {
     boolean interrupted = false;
     while (owner != self) {

@@ -34,6 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * fgbg 431.7
  * bare 338.2
+ * spin 301.5
  * </pre>
  *
  * <p>followed by comment lines (starting with {@code #}) that list every round. One launch is not
@@ -73,22 +74,27 @@ public final class SwitchBenchmark {
 
     for (int i = 0; i < warmup; i++) {
       fgbgRound(n);
-      bareRound(n);
+      bareRound(n, 0);
+      bareRound(n, SPINS);
     }
     double[] fgbg = new double[rounds];
     double[] bare = new double[rounds];
+    double[] spin = new double[rounds];
     for (int i = 0; i < rounds; i++) {
       fgbg[i] = perSwitch(fgbgRound(n), n);
-      bare[i] = perSwitch(bareRound(n), n);
+      bare[i] = perSwitch(bareRound(n, 0), n);
+      spin[i] = perSwitch(bareRound(n, SPINS), n);
     }
     // Ends the loop of this thread as asyncio.run would: releases its threads.
     EventLoop.current().close();
 
     System.out.println("fgbg " + format(median(fgbg)));
     System.out.println("bare " + format(median(bare)));
+    System.out.println("spin " + format(median(spin)));
     System.out.println("# n " + n + ", warm-up rounds " + warmup + ", measured rounds " + rounds);
     System.out.println("# fgbg rounds " + formatAll(fgbg));
     System.out.println("# bare rounds " + formatAll(bare));
+    System.out.println("# spin rounds " + formatAll(spin));
   }
 
   /**
@@ -113,18 +119,26 @@ public final class SwitchBenchmark {
   }
 
   /**
+   * How long the spinning baton spins before it parks: the same budget fgbg's loop spends when a
+   * task's own step comes right after the one it hands the baton to (EventLoop.SPINS_WHEN_NEXT).
+   */
+  private static final int SPINS = 100;
+
+  /**
    * One round of the bare baton: two virtual threads that hand a baton to each other {@code n}
-   * times each, with a volatile owner field and park/unpark. This is the least that switching
-   * between two virtual threads costs; fgbg's tasks switch the same way, with a loop around it.
+   * times each, with a volatile owner field and park/unpark. With {@code spins} 0 this is the
+   * least that switching between two parked virtual threads costs; with a few spins first, as
+   * fgbg's loop does when a task's step is next, it is the floor for that way of switching.
    *
    * @return elapsed nanoseconds, from starting the threads to both having finished
    */
-  static long bareRound(int n) throws InterruptedException {
+  static long bareRound(int n, int spins) throws InterruptedException {
     Baton baton = new Baton();
     Thread[] pair = new Thread[2];
     for (int k = 0; k < 2; k++) {
       int self = k;
-      pair[k] = Thread.ofVirtual().unstarted(() -> baton.pass(pair[self], pair[1 - self], n));
+      pair[k] =
+          Thread.ofVirtual().unstarted(() -> baton.pass(pair[self], pair[1 - self], n, spins));
     }
     baton.owner = pair[0];
     long start = System.nanoTime();
@@ -139,9 +153,12 @@ public final class SwitchBenchmark {
   private static final class Baton {
     volatile Thread owner;
 
-    /** Waits for the baton, hands it to {@code other}, {@code n} times. */
-    void pass(Thread self, Thread other, int n) {
+    /** Waits for the baton (spinning {@code spins} times first), hands it on, {@code n} times. */
+    void pass(Thread self, Thread other, int n, int spins) {
       for (int i = 0; i < n; i++) {
+        for (int s = 0; s < spins && owner != self; s++) {
+          Thread.onSpinWait();
+        }
         while (owner != self) {
           LockSupport.park();
         }
