@@ -93,6 +93,24 @@ abstract class AbstractFuture<T> {
     complete(FAILED);
   }
 
+  /**
+   * Completes with an outcome that came from elsewhere (a thread, a stage), unless the future is
+   * already done (cancelled meanwhile: the outcome is dropped). A CancellationException as the
+   * failure makes it cancelled.
+   */
+  final void completeUnlessDone(T result, Throwable failure) {
+    if (isDone()) {
+      return;
+    }
+    if (failure instanceof CancellationException cancelled) {
+      setCancelled(cancelled);
+    } else if (failure != null) {
+      setException(failure);
+    } else {
+      setResult(result);
+    }
+  }
+
   /** Marks the future cancelled; {@code cause} is what {@link #exception()} will return. */
   final void setCancelled(CancellationException cause) {
     if (state != PENDING) {

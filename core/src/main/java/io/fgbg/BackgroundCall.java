@@ -97,19 +97,6 @@ final class BackgroundCall<T> extends AbstractFuture<T> implements Task<T>, Runn
     starter = null;
   }
 
-  private void completeUnlessDone(T result, Throwable exception) {
-    if (isDone()) {
-      return; // cancelled meanwhile: the outcome is dropped
-    }
-    if (exception instanceof CancellationException cancelled) {
-      setCancelled(cancelled);
-    } else if (exception != null) {
-      setException(exception);
-    } else {
-      setResult(result);
-    }
-  }
-
   @Override
   boolean cancelOnLoop() {
     if (isDone()) {

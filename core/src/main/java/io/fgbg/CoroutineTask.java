@@ -40,10 +40,6 @@ final class CoroutineTask<T> extends AbstractFuture<T> implements Task<T> {
     return name;
   }
 
-  boolean isStarted() {
-    return thread != null || coroutine == null;
-  }
-
   /** Runs the whole body on the current thread, which holds the baton: the first step, and on. */
   void runBody() {
     Coroutine<T> body = coroutine;

@@ -1,6 +1,5 @@
 package io.fgbg;
 
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -21,22 +20,12 @@ final class StageTask<T> extends AbstractFuture<T> implements Task<T> {
   /** A task that follows {@code stage}. Baton holder only. */
   static <T> StageTask<T> follow(EventLoop loop, CompletionStage<T> stage, boolean isJob) {
     StageTask<T> task = new StageTask<>(loop, stage, isJob);
-    stage.whenComplete((value, failure) -> loop.post(() -> task.completeUnlessDone(value, failure)));
+    stage.whenComplete(
+        (value, failure) -> {
+          Throwable cause = failure == null ? null : Throwables.unwrap(failure);
+          loop.post(() -> task.completeUnlessDone(value, cause));
+        });
     return task;
-  }
-
-  private void completeUnlessDone(T value, Throwable failure) {
-    if (isDone()) {
-      return;
-    }
-    Throwable cause = failure == null ? null : Throwables.unwrap(failure);
-    if (cause instanceof CancellationException cancelled) {
-      setCancelled(cancelled);
-    } else if (cause != null) {
-      setException(cause);
-    } else {
-      setResult(value);
-    }
   }
 
   @Override
