@@ -9,9 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +64,6 @@ public final class EventLoop implements AutoCloseable {
   static final ThreadLocal<CoroutineTask<?>> TASK = new ThreadLocal<>();
 
   private static final Object STOP = new Object();
-  private static final long NO_DEADLINE = Long.MAX_VALUE;
   private static final VarHandle OWNER;
 
   static {
@@ -88,10 +85,9 @@ public final class EventLoop implements AutoCloseable {
   private volatile boolean stopNow;
   /** A thread that left its run at once (second interrupt) and whose run has not ended yet. */
   private volatile Thread detachedCaller;
-  /** The holder while it waits for work, so that {@link #post} can wake it. */
-  private volatile Thread sleeper;
 
-  private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+  /** The inbox, the timers, the clock, and the wait for work. */
+  private final EventSources sources;
 
   // ---- baton holder only
 
@@ -104,10 +100,6 @@ public final class EventLoop implements AutoCloseable {
   /** The task whose step is running (asyncio's current_task), or null. */
   CoroutineTask<?> currentTask;
 
-  private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
-  private int cancelledTimers; // a hint for sweeping; may be off when cancels race
-  private long timerSequence;
-
   private final LinkedHashSet<AbstractFuture<?>> tasks = new LinkedHashSet<>(); // not done
   private int taskCounter;
   /** Task threads that have left the loop for good; joined by close(). */
@@ -115,11 +107,10 @@ public final class EventLoop implements AutoCloseable {
   private int retiredPruneAt = 1024;
   private ExecutorService defaultExecutor;
 
-  private final LoopClock clock;
   private final Thread.Builder.OfVirtual taskThreads = Thread.ofVirtual();
 
   private EventLoop(LoopClock clock) {
-    this.clock = clock;
+    this.sources = new EventSources(clock);
   }
 
   // ------------------------------------------------------------------ public API
@@ -202,7 +193,7 @@ public final class EventLoop implements AutoCloseable {
    * @return the time, never negative
    */
   public Duration time() {
-    return Duration.ofNanos(clock.now());
+    return Duration.ofNanos(sources.now());
   }
 
   /**
@@ -302,7 +293,7 @@ public final class EventLoop implements AutoCloseable {
       closed = true;
       if (owner == self) { // else a second interrupt left a task step holding the loop
         ready.clear();
-        timers.clear();
+        sources.clearTimers();
         releaseRun();
         shutDownThreads();
       }
@@ -472,7 +463,7 @@ public final class EventLoop implements AutoCloseable {
       return false;
     }
     stopNow = true;
-    wakeUp();
+    sources.wakeUp();
     return true;
   }
 
@@ -744,79 +735,26 @@ public final class EventLoop implements AutoCloseable {
       run.iterationsLeft--;
       noWait = true;
     }
-    Thread self = Thread.currentThread();
-    if (self == run.caller && Thread.interrupted()) {
+    boolean isCaller = Thread.currentThread() == run.caller;
+    if (isCaller && Thread.interrupted()) {
       callerInterrupted(run);
     }
-    if (cancelledTimers > 64 && cancelledTimers * 2 > timers.size()) {
-      timers.removeIf(TimerHandle::isCancelled);
-      cancelledTimers = 0;
-    }
     for (; ; ) {
-      drainInbox();
-      long next = timers.isEmpty() ? NO_DEADLINE : moveDueTimers(clock.now());
+      long next = sources.collect(ready);
       if (!ready.isEmpty() || noWait || stopping || stopNow) {
         break;
       }
-      waitForWork(self, run, next);
+      sources.waitForWork(this, next);
+      if (Thread.interrupted() && isCaller) {
+        callerInterrupted(run);
+      } // a task thread's own interrupt cannot end a wait that is not its own: dropped
     }
     ntodo = ready.size();
   }
 
-  private void drainInbox() {
-    Runnable callback;
-    while ((callback = inbox.poll()) != null) {
-      ready.addLast(callback);
-    }
-  }
-
-  /** Moves the due timers to the ready queue; returns the next deadline, or NO_DEADLINE. */
-  private long moveDueTimers(long now) {
-    TimerHandle timer;
-    while ((timer = timers.peek()) != null) {
-      if (timer.isCancelled()) {
-        timers.poll();
-        if (cancelledTimers > 0) {
-          cancelledTimers--;
-        }
-      } else if (timer.deadline <= now) {
-        timers.poll();
-        ready.addLast(timer);
-      } else {
-        return timer.deadline;
-      }
-    }
-    return NO_DEADLINE;
-  }
-
-  /** Waits for the next timer, a posted callback, or (for the caller) an interrupt. */
-  private void waitForWork(Thread self, ForegroundRun run, long deadline) {
-    if (clock.isVirtual() && deadline != NO_DEADLINE) {
-      if (inbox.isEmpty()) {
-        clock.advanceTo(deadline);
-      }
-      return;
-    }
-    sleeper = self;
-    try {
-      if (inbox.isEmpty() && !stopNow) {
-        if (deadline == NO_DEADLINE) {
-          LockSupport.park(this);
-        } else {
-          long wait = deadline - clock.now();
-          if (wait > 0) {
-            LockSupport.parkNanos(this, wait);
-          }
-        }
-      }
-    } finally {
-      sleeper = null;
-    }
-    if (Thread.interrupted()) {
-      if (self == run.caller) {
-        callerInterrupted(run);
-      } // a task thread's own interrupt cannot end a wait that is not its own: drop it
-    }
+  /** True once a second interrupt has asked the loop to stop at the next callback. */
+  boolean mustStopNow() {
+    return stopNow;
   }
 
   private void runCallback(Runnable callback) {
@@ -907,17 +845,8 @@ public final class EventLoop implements AutoCloseable {
 
   /** Adds to the thread-safe inbox and wakes the loop if it waits; dropped once closed. */
   void post(Runnable callback) {
-    if (closed) {
-      return;
-    }
-    inbox.add(callback);
-    wakeUp();
-  }
-
-  private void wakeUp() {
-    Thread s = sleeper;
-    if (s != null) {
-      LockSupport.unpark(s);
+    if (!closed) {
+      sources.post(callback);
     }
   }
 
@@ -964,15 +893,7 @@ public final class EventLoop implements AutoCloseable {
   }
 
   TimerHandle callLaterOnLoop(long delayNanos, Runnable callback) {
-    long now = clock.now();
-    long deadline = delayNanos > NO_DEADLINE - 1 - now ? NO_DEADLINE - 1 : now + delayNanos;
-    TimerHandle timer = new TimerHandle(this, deadline, timerSequence++, callback);
-    timers.add(timer);
-    return timer;
-  }
-
-  void timerCancelled() {
-    cancelledTimers++;
+    return sources.callLater(delayNanos, callback);
   }
 
   /** The executor of background calls when none is given: one virtual thread per call. */

@@ -9,11 +9,11 @@ package io.fgbg;
 final class TimerHandle extends CallbackHandle implements Comparable<TimerHandle> {
   final long deadline; // nanoseconds on the loop's clock
   final long sequence;
-  private final EventLoop loop;
+  private final EventSources sources;
 
-  TimerHandle(EventLoop loop, long deadline, long sequence, Runnable callback) {
+  TimerHandle(EventSources sources, long deadline, long sequence, Runnable callback) {
     super(callback);
-    this.loop = loop;
+    this.sources = sources;
     this.deadline = deadline;
     this.sequence = sequence;
   }
@@ -22,7 +22,7 @@ final class TimerHandle extends CallbackHandle implements Comparable<TimerHandle
   public void cancel() {
     if (!isCancelled()) {
       super.cancel();
-      loop.timerCancelled();
+      sources.timerCancelled();
     }
   }
 

@@ -1,0 +1,136 @@
+package io.fgbg;
+
+import java.util.ArrayDeque;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Where a loop's ready work comes from, besides the callbacks it runs: the thread-safe inbox, the
+ * timers on the loop's clock, and the wait for either when nothing is ready. The first half of
+ * asyncio's {@code _run_once}; {@link EventLoop} runs the second half, the callbacks.
+ *
+ * <p>Invariants: the inbox and {@code sleeper} are shared between threads; everything else is
+ * touched only by the thread holding the loop's baton. A thread that posts to the inbox and a
+ * holder about to wait for work meet through {@code sleeper} (each writes its side, then reads the
+ * other's), so that a posted callback never waits for a timer.
+ */
+final class EventSources {
+  static final long NO_DEADLINE = Long.MAX_VALUE;
+
+  private final LoopClock clock;
+  private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+  /** The holder while it waits for work, so that {@link #post} can wake it. */
+  private volatile Thread sleeper;
+
+  // ---- baton holder only
+
+  private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
+  private int cancelledTimers; // a hint for sweeping; may be off when cancels race
+  private long timerSequence;
+
+  EventSources(LoopClock clock) {
+    this.clock = clock;
+  }
+
+  /** The loop's time in nanoseconds since it was made. */
+  long now() {
+    return clock.now();
+  }
+
+  /** Adds {@code callback} to the inbox and wakes the holder if it waits; from any thread. */
+  void post(Runnable callback) {
+    inbox.add(callback);
+    wakeUp();
+  }
+
+  /** Wakes the holder if it waits for work (to look at the inbox, or at a stop request). */
+  void wakeUp() {
+    Thread s = sleeper;
+    if (s != null) {
+      LockSupport.unpark(s);
+    }
+  }
+
+  /** A timer due {@code delayNanos} from now (saturating far in the future). */
+  TimerHandle callLater(long delayNanos, Runnable callback) {
+    long now = clock.now();
+    long deadline = delayNanos > NO_DEADLINE - 1 - now ? NO_DEADLINE - 1 : now + delayNanos;
+    TimerHandle timer = new TimerHandle(this, deadline, timerSequence++, callback);
+    timers.add(timer);
+    return timer;
+  }
+
+  /** Counts a cancelled timer; it stays in the heap until popped or swept. From any thread. */
+  void timerCancelled() {
+    cancelledTimers++;
+  }
+
+  /**
+   * Moves what the inbox holds and the timers that are due to the end of {@code ready}, in that
+   * order; returns the next timer's deadline, or NO_DEADLINE.
+   */
+  long collect(ArrayDeque<Object> ready) {
+    Runnable callback;
+    while ((callback = inbox.poll()) != null) {
+      ready.addLast(callback);
+    }
+    if (timers.isEmpty()) {
+      return NO_DEADLINE; // and no reading of the clock
+    }
+    if (cancelledTimers > 64 && cancelledTimers * 2 > timers.size()) {
+      timers.removeIf(TimerHandle::isCancelled);
+      cancelledTimers = 0;
+    }
+    long now = clock.now();
+    TimerHandle timer;
+    while ((timer = timers.peek()) != null) {
+      if (timer.isCancelled()) {
+        timers.poll();
+        if (cancelledTimers > 0) {
+          cancelledTimers--;
+        }
+      } else if (timer.deadline <= now) {
+        timers.poll();
+        ready.addLast(timer);
+      } else {
+        return timer.deadline;
+      }
+    }
+    return NO_DEADLINE;
+  }
+
+  /**
+   * Waits until {@code deadline}, a posted callback, or a wake-up (an interrupt of the waiting
+   * thread ends the wait too; its status is left for the caller to read). A virtual clock jumps
+   * to the deadline instead. Does not wait if {@code loop} must stop now.
+   */
+  void waitForWork(EventLoop loop, long deadline) {
+    if (clock.isVirtual() && deadline != NO_DEADLINE) {
+      if (inbox.isEmpty()) {
+        clock.advanceTo(deadline);
+      }
+      return;
+    }
+    sleeper = Thread.currentThread();
+    try {
+      if (inbox.isEmpty() && !loop.mustStopNow()) {
+        if (deadline == NO_DEADLINE) {
+          LockSupport.park(this);
+        } else {
+          long wait = deadline - clock.now();
+          if (wait > 0) {
+            LockSupport.parkNanos(this, wait);
+          }
+        }
+      }
+    } finally {
+      sleeper = null;
+    }
+  }
+
+  /** At close: drops every timer. */
+  void clearTimers() {
+    timers.clear();
+  }
+}
