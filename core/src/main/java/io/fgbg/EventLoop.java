@@ -667,7 +667,6 @@ public final class EventLoop implements AutoCloseable {
     LockSupport.unpark(thread);
   }
 
-  /** Parks until this thread holds the baton. Interrupts do not end the wait; they are kept. */
   /**
    * How long a thread spins for the baton, in spin-wait hints (a few microseconds at most), before
    * it parks, when its own step is the next one after the step it handed the baton to. Two tasks
@@ -690,6 +689,7 @@ public final class EventLoop implements AutoCloseable {
     awaitBaton(self);
   }
 
+  /** Parks until this thread holds the baton. Interrupts do not end the wait; they are kept. */
   private void awaitBaton(Thread self) {
     boolean interrupted = false;
     while (owner != self) {
