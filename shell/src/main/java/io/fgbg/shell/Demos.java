@@ -134,8 +134,9 @@ public final class Demos {
     say("Parallel loading: two slow loads at once take as long as the slower one.");
     show(
         """
-        Callable<String> load(String what, int seconds) = ... Thread.sleep(seconds * 1000) ...""");
-    prompt("var a = callInBackground(load(\"config\", 1)); var b = callInBackground(load(\"data\", 2))");
+        Callable<String> loadConfig = () -> { Thread.sleep(1000); return "config loaded"; };
+        Callable<String> loadData = () -> { Thread.sleep(2000); return "data loaded"; };""");
+    prompt("var a = callInBackground(loadConfig); var b = callInBackground(loadData)");
     long start = System.nanoTime();
     Task<String> a = callInBackground(load("config", 1));
     Task<String> b = callInBackground(load("data", 2));
