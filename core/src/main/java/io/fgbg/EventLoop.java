@@ -271,9 +271,14 @@ public final class EventLoop implements AutoCloseable {
     try {
       acquireForRun(self);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      self.interrupt();
       throw new IllegalStateException(
           "close() interrupted while an interrupted run is still inside a task step", e);
+    } catch (RuntimeException e) { // running in another thread: the status stays as it was
+      if (wasInterrupted) {
+        self.interrupt();
+      }
+      throw e;
     }
     EventLoop previous = RUNNING.get();
     RUNNING.set(this);
