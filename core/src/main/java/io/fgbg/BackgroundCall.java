@@ -17,8 +17,6 @@ final class BackgroundCall<T> extends AbstractFuture<T> implements Task<T>, Runn
   private final String name;
   private final Callable<T> callable;
   private final Runnable onCancel; // extra cancellation, e.g. of a Future being followed; nullable
-  /** The call has a thread of its own (the default executor): its current loop is the task's. */
-  private final boolean ownThread;
 
   private final Object lock = new Object();
   private Thread runner; // guarded by lock: the thread inside callable.call(), or null
@@ -26,11 +24,10 @@ final class BackgroundCall<T> extends AbstractFuture<T> implements Task<T>, Runn
   private volatile boolean started; // run() has begun (or been skipped for a cancel)
   private volatile Thread starter; // a thread waiting in awaitStart(), or null
 
-  BackgroundCall(EventLoop loop, Callable<T> callable, Runnable onCancel, boolean ownThread) {
+  BackgroundCall(EventLoop loop, Callable<T> callable, Runnable onCancel) {
     super(loop);
     this.callable = callable;
     this.onCancel = onCancel;
-    this.ownThread = ownThread;
     this.name = loop.registerTask(this);
   }
 
@@ -53,11 +50,6 @@ final class BackgroundCall<T> extends AbstractFuture<T> implements Task<T>, Runn
         return;
       }
       runner = Thread.currentThread();
-    }
-    if (ownThread) {
-      // work the call hands to "its" loop reaches the loop that called it (or a clear error
-      // while that loop runs), instead of a new loop that nobody would ever run
-      EventLoop.setCurrent(loop);
     }
     T value = null;
     Throwable failure = null;

@@ -238,7 +238,11 @@ public final class EventLoop implements AutoCloseable {
   public void callSoonThreadsafe(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
     checkOpen();
-    post(callback);
+    if (owner == Thread.currentThread()) {
+      callSoonOnLoop(callback); // on the loop's own thread: in order with callSoon
+    } else {
+      post(callback);
+    }
   }
 
   /**
@@ -488,7 +492,10 @@ public final class EventLoop implements AutoCloseable {
     ForegroundRun run = foreground;
     if (run.claimHandBack()) {
       handTo(run.caller);
-    } else { // the caller has left: nobody to hand it to
+    } else { // the caller has left (two interrupts): nobody to hand it to
+      if (run.created && !run.task.isDone()) {
+        run.task.cancelOnLoop(); // what the first interrupt asked; its request may be in the inbox
+      }
       endRun();
       releaseRun();
     }
@@ -681,9 +688,18 @@ public final class EventLoop implements AutoCloseable {
    */
   private static final int SPINS_WHEN_NEXT = 100;
 
+  /**
+   * Spinning pays only when the task handed the baton can run on another carrier meanwhile: with
+   * one carrier (one CPU, or the scheduler's parallelism set to 1) it would wait for the spin.
+   */
+  private static final boolean SPIN =
+      Integer.getInteger(
+              "jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors())
+          > 1;
+
   /** {@link #awaitBaton}, spinning briefly first if this thread's step is next. */
   private void awaitBaton(Thread self, boolean nextIsMine) {
-    if (nextIsMine) {
+    if (nextIsMine && SPIN) {
       for (int i = 0; i < SPINS_WHEN_NEXT; i++) {
         if (owner == self) {
           return;
@@ -888,13 +904,23 @@ public final class EventLoop implements AutoCloseable {
   }
 
   void scheduleStep(CoroutineTask<?> task) {
-    ready.addLast(task);
+    appendReady(task);
   }
 
   CallbackHandle callSoonOnLoop(Runnable callback) {
     CallbackHandle handle = new CallbackHandle(callback);
-    ready.addLast(handle);
+    appendReady(handle);
     return handle;
+  }
+
+  /**
+   * Appends to the ready queue, after what other threads posted before: as in asyncio, where
+   * {@code call_soon_threadsafe} appends to the ready queue at once, work posted from a thread
+   * keeps its place among the loop's own.
+   */
+  private void appendReady(Object item) {
+    sources.drainInbox(ready);
+    ready.addLast(item);
   }
 
   TimerHandle callLaterOnLoop(long delayNanos, Runnable callback) {
@@ -921,27 +947,44 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  /** After close: waits for the threads the loop started, so that none is left alive. */
+  /**
+   * After close: waits for the threads the loop started, so that none is left alive. A first
+   * interrupt does not cut the wait short (it is counted, and kept for the caller); a second does.
+   */
   private void shutDownThreads() {
     ExecutorService executor = defaultExecutor;
     if (executor != null) {
       executor.shutdownNow();
-      try {
-        if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-          System.err.println("fgbg: background calls still running 10 s after close(): left behind");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (!waitThroughOneInterrupt(() -> executor.awaitTermination(10, TimeUnit.SECONDS))
+          && closing[0] < 2) {
+        System.err.println("fgbg: background calls still running 10 s after close(): left behind");
       }
     }
     for (Thread t : retiredThreads) {
-      try {
-        t.join(1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (!waitThroughOneInterrupt(() -> t.join(Duration.ofSeconds(1)))) {
         break;
       }
     }
     retiredThreads.clear();
+  }
+
+  /** A wait of close(): true once {@code wait} answers true; false on timeout or a 2nd interrupt. */
+  private boolean waitThroughOneInterrupt(InterruptibleWait wait) {
+    if (Thread.interrupted()) {
+      closing[0]++; // an interrupt of the last iteration, not yet counted
+    }
+    while (closing[0] < 2) {
+      try {
+        return wait.done();
+      } catch (InterruptedException e) {
+        closing[0]++;
+      }
+    }
+    return false;
+  }
+
+  @FunctionalInterface
+  private interface InterruptibleWait {
+    boolean done() throws InterruptedException;
   }
 }

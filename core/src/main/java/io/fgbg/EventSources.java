@@ -52,6 +52,14 @@ final class EventSources {
     }
   }
 
+  /** Moves what the inbox holds to the end of {@code ready}, in the order it was posted. */
+  void drainInbox(ArrayDeque<Object> ready) {
+    Runnable callback;
+    while ((callback = inbox.poll()) != null) {
+      ready.addLast(callback);
+    }
+  }
+
   /** A timer due {@code delayNanos} from now (saturating far in the future). */
   TimerHandle callLater(long delayNanos, Runnable callback) {
     long now = clock.now();
@@ -71,10 +79,7 @@ final class EventSources {
    * order; returns the next timer's deadline, or NO_DEADLINE.
    */
   long collect(ArrayDeque<Object> ready) {
-    Runnable callback;
-    while ((callback = inbox.poll()) != null) {
-      ready.addLast(callback);
-    }
+    drainInbox(ready);
     if (timers.isEmpty()) {
       return NO_DEADLINE; // and no reading of the clock
     }

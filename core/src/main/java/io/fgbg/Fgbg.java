@@ -145,7 +145,7 @@ public final class Fgbg {
     BackgroundCall<T> call =
         loop.onLoop(
             () -> {
-              BackgroundCall<T> c = new BackgroundCall<>(loop, target, onCancel, executor == null);
+              BackgroundCall<T> c = new BackgroundCall<>(loop, target, onCancel);
               try {
                 (executor == null ? loop.defaultExecutor() : executor).execute(c);
               } catch (RuntimeException | Error e) {
