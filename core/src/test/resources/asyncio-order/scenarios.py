@@ -31,11 +31,13 @@ Conventions shared with the Java side:
     TimeoutError <-> TimeoutException.
 """
 import asyncio
+import concurrent.futures
 import gc
 import os
 import re
 import subprocess
 import sys
+import threading
 import traceback
 
 events = []
@@ -1389,6 +1391,538 @@ async def leftover_cleanup_creates_a_task():
     asyncio.create_task(body())
     await asyncio.sleep(0)
     rec("main-return")
+
+
+# ---------------------------------------------------------------- cancelling at every hop (sweeps)
+#
+# Each sweep is one program run for k = 0..6 (HOPS), one scenario per k: a task G awaits
+# something (gather, wait, wait_for) while a ticker T runs, and main cancels G after k hops of its
+# own, so that the cancel lands at every stage of G's wait: before G starts, while the children
+# run, while they clean up, once they are done but before G has woken, once G is done. The
+# children end as their keyword arguments say when they are cancelled. AsyncioOrderCancelSweepTest
+# holds the Java twins, one parameterized test per sweep, under the same names.
+
+HOPS = range(7)
+
+
+async def child(name, n, value, cleanup_yields=0, cleanup_raises=False, swallow=False):
+    """A worker(name, n, value) that, if cancelled, records name-cancelled, yields cleanup_yields
+    times (recording name-cleanup0, ...), then raises ValueError("name-cleanup-failed") if
+    cleanup_raises, returns value-swallowed if swallow, and re-raises the cancellation otherwise."""
+    try:
+        for i in range(n):
+            rec(f"{name}{i}")
+            await asyncio.sleep(0)
+        rec(f"{name}-end")
+        return value
+    except asyncio.CancelledError:
+        rec(f"{name}-cancelled")
+        for j in range(cleanup_yields):
+            await asyncio.sleep(0)
+            rec(f"{name}-cleanup{j}")
+        if cleanup_raises:
+            raise ValueError(f"{name}-cleanup-failed")
+        if swallow:
+            return value + "-swallowed"
+        raise
+
+
+async def cancel_at_hop(k, body):
+    """Runs `await body()` in a task G next to a ticker T, cancels G after k hops of the caller,
+    then awaits G and T. G records what its await gave: a value, a cancellation, a ValueError or
+    a timeout."""
+    async def outer():
+        try:
+            r = await body()
+            rec(f"G-got-{r}")
+            return "g"
+        except asyncio.CancelledError:
+            rec("G-cancelled")
+            raise
+        except ValueError as e:
+            rec(f"G-exc-{e}")
+            return "gv"
+        except asyncio.TimeoutError:
+            rec("G-timeout")
+            return "gt"
+
+    g = asyncio.create_task(outer())
+    t = asyncio.create_task(worker("T", 10))
+    for _ in range(k):
+        await asyncio.sleep(0)
+    rec(f"main-cancel-{s(g.cancel())}")
+    try:
+        rec(f"main-got-{await g}")
+    except asyncio.CancelledError:
+        rec("main-saw-cancelled")
+    await t
+
+
+def gather_cancelled_at_hop(k, **ending):
+    async def main():
+        a = asyncio.create_task(child("A", 1, "a", **ending))
+        b = asyncio.create_task(child("B", 3, "b", **ending))
+
+        async def body():
+            r = await asyncio.gather(a, b)
+            return ",".join(r)
+
+        await cancel_at_hop(k, body)
+        rec(f"end-A{s(a.cancelled())}-B{s(b.cancelled())}")
+
+    return main
+
+
+def wait_cancelled_at_hop(k, return_when):
+    async def main():
+        a = asyncio.create_task(child("A", 1, "a"))
+        b = asyncio.create_task(child("B", 3, "b"))
+        labels = {a: "A", b: "B"}
+
+        async def body():
+            done, pending = await asyncio.wait({a, b}, return_when=return_when)
+            return "d" + names(done, labels) + "p" + names(pending, labels)
+
+        await cancel_at_hop(k, body)
+        rec(f"end-A{s(a.done())}-B{s(b.done())}")
+
+    return main
+
+
+def wait_for_cancelled_at_hop(k, timeout, **ending):
+    async def main():
+        a = asyncio.create_task(child("A", 2, "a", **ending))
+
+        async def body():
+            return await asyncio.wait_for(a, timeout)
+
+        await cancel_at_hop(k, body)
+        rec(f"end-A{s(a.cancelled())}")
+
+    return main
+
+
+def wait_for_of_a_waiting_task_cancelled_at_hop(k, timeout):
+    # wait_for(A) where A awaits B: cancelling A cancels B; both yield once in their cleanup
+    async def main():
+        b = asyncio.create_task(child("B", 3, "b", cleanup_yields=1))
+
+        async def aa():
+            try:
+                v = await b
+                rec(f"A-got-{v}")
+                return v
+            except asyncio.CancelledError:
+                rec("A-cancelled")
+                await asyncio.sleep(0)
+                rec("A-cleanup")
+                raise
+
+        a = asyncio.create_task(aa())
+
+        async def body():
+            return await asyncio.wait_for(a, timeout)
+
+        await cancel_at_hop(k, body)
+        rec(f"end-A{s(a.cancelled())}-B{s(b.cancelled())}")
+
+    return main
+
+
+def gather_in_an_inner_task_cancelled_at_hop(k):
+    # G awaits a task I that awaits gather(A, B); B swallows the cancellation
+    async def main():
+        a = asyncio.create_task(child("A", 2, "a"))
+        b = asyncio.create_task(child("B", 4, "b", swallow=True))
+
+        async def inner():
+            r = await asyncio.gather(a, b)
+            return ",".join(r)
+
+        async def body():
+            i = asyncio.create_task(inner())
+            return await i
+
+        await cancel_at_hop(k, body)
+        rec(f"end-A{s(a.cancelled())}-B{s(b.cancelled())}")
+
+    return main
+
+
+# How the children end when cancelled: the end of the scenario's name, child()'s arguments.
+GATHER_CHILDREN_ENDINGS = {
+    "children_reraise": {},
+    "children_yield_in_cleanup": {"cleanup_yields": 1},
+    "children_raise_in_cleanup": {"cleanup_raises": True},
+    "children_swallow": {"swallow": True},
+}
+WAIT_FOR_CHILD_ENDINGS = {
+    "child_reraises": {},
+    "child_yields_twice_in_cleanup": {"cleanup_yields": 2},
+    "child_raises_in_cleanup": {"cleanup_raises": True},
+    "child_swallows": {"swallow": True},
+}
+WAIT_FOR_ZERO_CHILD_ENDINGS = {
+    "child_yields_twice_in_cleanup": {"cleanup_yields": 2},
+    "child_raises_in_cleanup": {"cleanup_raises": True},
+}
+
+
+def add_the_sweeps():
+    """Adds the scenarios of every sweep, one per hop k, to SCENARIOS."""
+    for k in HOPS:
+        for ending, kwargs in GATHER_CHILDREN_ENDINGS.items():
+            SCENARIOS[f"gather_cancel_at_hop_{k}_{ending}"] = gather_cancelled_at_hop(k, **kwargs)
+        SCENARIOS[f"wait_all_completed_cancel_at_hop_{k}"] = wait_cancelled_at_hop(
+            k, asyncio.ALL_COMPLETED)
+        SCENARIOS[f"wait_first_completed_cancel_at_hop_{k}"] = wait_cancelled_at_hop(
+            k, asyncio.FIRST_COMPLETED)
+        for ending, kwargs in WAIT_FOR_CHILD_ENDINGS.items():
+            SCENARIOS[f"wait_for_cancel_at_hop_{k}_{ending}"] = wait_for_cancelled_at_hop(
+                k, 10, **kwargs)
+        for ending, kwargs in WAIT_FOR_ZERO_CHILD_ENDINGS.items():
+            SCENARIOS[f"wait_for_zero_cancel_at_hop_{k}_{ending}"] = wait_for_cancelled_at_hop(
+                k, 0, **kwargs)
+        SCENARIOS[f"wait_for_of_a_waiting_task_cancel_at_hop_{k}"] = (
+            wait_for_of_a_waiting_task_cancelled_at_hop(k, 10))
+        SCENARIOS[f"wait_for_zero_of_a_waiting_task_cancel_at_hop_{k}"] = (
+            wait_for_of_a_waiting_task_cancelled_at_hop(k, 0))
+        SCENARIOS[f"gather_in_an_inner_task_cancel_at_hop_{k}"] = (
+            gather_in_an_inner_task_cancelled_at_hop(k))
+
+
+add_the_sweeps()
+
+
+# ---------------------------------------------------------------- corner cases
+#
+# Done callbacks that add callbacks, create tasks and cancel them; cancels that land while a task
+# cleans up or before a gather has woken; zero and negative timeouts; a leftover's done callback
+# at close; the order of the ready queue with call_soon, call_soon_threadsafe, call_later(0) and
+# the result of an executor's call. AsyncioOrderCornerCasesTest holds their Java twins.
+
+
+@scenario
+async def done_callbacks_added_inside_a_done_callback():
+    a = asyncio.create_task(worker("A", 1, "a"))
+    b = asyncio.create_task(worker("B", 3, "b"))
+
+    def cb1(f):
+        rec("cb1")
+        f.add_done_callback(lambda f: rec("cb1-inner-on-A"))
+        b.add_done_callback(lambda f: rec("cb1-inner-on-B"))
+        n = asyncio.create_task(worker("N", 1, "n"))
+        n.add_done_callback(lambda f: rec("N-cb"))
+
+    a.add_done_callback(cb1)
+    a.add_done_callback(lambda f: rec("cb2"))
+    t = asyncio.create_task(worker("T", 6))
+    rec(f"main-got-{await a}")
+    await b
+    await t
+
+
+@scenario
+async def done_callback_cancels_a_waiter_of_the_same_task():
+    # the callback was added before W awaited A, so it runs before W's wake-up
+    a = asyncio.create_task(worker("A", 1, "a"))
+
+    async def waiter():
+        try:
+            v = await a
+            rec(f"W-got-{v}")
+            await asyncio.sleep(0)
+            rec("W-after")
+        except asyncio.CancelledError:
+            rec("W-cancelled")
+            raise
+
+    w = asyncio.create_task(waiter())
+    a.add_done_callback(lambda f: rec(f"cb-cancels-W-{s(w.cancel())}"))
+    t = asyncio.create_task(worker("T", 5))
+    try:
+        await w
+    except asyncio.CancelledError:
+        rec("main-saw-W-cancelled")
+    await t
+
+
+@scenario
+async def done_callback_creates_a_task_that_the_next_callback_cancels_before_it_starts():
+    holder = []
+    a = asyncio.create_task(worker("A", 1, "a"))
+
+    def cb1(f):
+        holder.append(asyncio.create_task(worker("N", 2, "n")))
+        rec("cb1-created-N")
+
+    def cb2(f):
+        rec(f"cb2-cancels-N-{s(holder[0].cancel())}")
+
+    a.add_done_callback(cb1)
+    a.add_done_callback(cb2)
+    t = asyncio.create_task(worker("T", 4))
+    await a
+    try:
+        await holder[0]
+    except asyncio.CancelledError:
+        rec("main-saw-N-cancelled")
+    await t
+
+
+@scenario
+async def awaiting_a_task_that_a_done_callback_of_the_awaited_task_created():
+    holder = []
+    a = asyncio.create_task(worker("A", 2, "a"))
+    a.add_done_callback(lambda f: holder.append(asyncio.create_task(worker("N", 1, "n"))))
+    t = asyncio.create_task(worker("T", 6))
+    rec(f"main-got-{await a}")
+    rec(f"main-got-{await holder[0]}")
+    await t
+
+
+@scenario
+async def cancelling_a_task_three_times_while_it_cleans_up():
+    b = asyncio.create_task(child("B", 5, "b", cleanup_yields=2))
+
+    async def aa():
+        try:
+            return await b
+        except asyncio.CancelledError:
+            rec("A-cancelled")
+            await asyncio.sleep(0)
+            rec("A-cleanup")
+            raise
+
+    a = asyncio.create_task(aa())
+    t = asyncio.create_task(worker("T", 8))
+    await asyncio.sleep(0)
+    rec(f"c1-{s(a.cancel())}")
+    await asyncio.sleep(0)
+    rec(f"c2-{s(a.cancel())}")
+    await asyncio.sleep(0)
+    rec(f"c3-{s(a.cancel())}")
+    try:
+        await a
+    except asyncio.CancelledError:
+        rec("main-saw-A-cancelled")
+    await t
+
+
+@scenario
+async def wait_first_exception_does_not_return_for_a_cancelled_task():
+    a = asyncio.create_task(child("A", 3, "a"))
+    b = asyncio.create_task(child("B", 5, "b"))
+    c = asyncio.create_task(worker("C", 6, "c"))
+    labels = {a: "A", b: "B", c: "C"}
+
+    async def canceller():
+        await asyncio.sleep(0)
+        rec(f"X-cancels-A-{s(a.cancel())}")
+
+    x = asyncio.create_task(canceller())
+    done, pending = await asyncio.wait({a, b, c}, return_when=asyncio.FIRST_EXCEPTION)
+    rec(f"main-woke-done-{names(done, labels)}-pending-{names(pending, labels)}")
+    await x
+
+
+@scenario
+async def cancelling_a_gathering_task_after_a_child_failed_but_before_it_woke():
+    async def bad():
+        rec("A-start")
+        raise ValueError("a-failed")
+
+    a = asyncio.create_task(bad())
+    b = asyncio.create_task(child("B", 4, "b"))
+
+    async def gatherer():
+        try:
+            await asyncio.gather(a, b)
+        except ValueError as e:
+            rec(f"G-exc-{e}")
+        except asyncio.CancelledError:
+            rec("G-cancelled")
+            raise
+
+    g = asyncio.create_task(gatherer())
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    rec(f"main-cancel-{s(g.cancel())}")
+    try:
+        await g
+    except asyncio.CancelledError:
+        rec("main-saw-G-cancelled")
+    await b
+
+
+@scenario
+async def gather_child_that_cancels_itself_cancels_the_gather():
+    async def cc():
+        rec("C-start")
+        asyncio.current_task().cancel()
+        await asyncio.sleep(0)
+        rec("C-not-reached")
+
+    c = asyncio.create_task(cc())
+    b = asyncio.create_task(child("B", 3, "b"))
+    try:
+        await asyncio.gather(c, b)
+    except asyncio.CancelledError:
+        rec(f"main-caught-cancel-B-done-{s(b.done())}")
+    rec(f"main-got-{await b}")
+
+
+@scenario
+async def main_cancelled_by_a_child_while_awaiting_gather():
+    main_task = asyncio.current_task()
+    a = asyncio.create_task(child("A", 4, "a"))
+
+    async def killer():
+        await asyncio.sleep(0)
+        rec(f"K-cancels-main-{s(main_task.cancel())}")
+
+    asyncio.create_task(killer())
+    try:
+        await asyncio.gather(a)
+    except asyncio.CancelledError:
+        rec(f"main-cancelled-A-{s(a.cancelled())}")
+        raise
+
+
+@scenario
+async def wait_with_zero_timeout_returns_the_task_as_pending():
+    a = asyncio.create_task(worker("A", 2, "a"))
+    labels = {a: "A"}
+    done, pending = await asyncio.wait({a}, timeout=0)
+    rec(f"main-woke-done-{names(done, labels)}-pending-{names(pending, labels)}")
+    await a
+
+
+@scenario
+async def wait_for_with_negative_timeout_cancels_a_task_that_has_not_started():
+    # a timeout <= 0 cancels the pending task at once, without a timer
+    a = asyncio.create_task(child("A", 3, "a", cleanup_yields=1))
+    try:
+        await asyncio.wait_for(a, -1)
+    except asyncio.TimeoutError:
+        rec(f"main-timeout-A-cancelled-{s(a.cancelled())}")
+
+
+@scenario
+async def leftover_whose_done_callback_creates_a_task_at_close():
+    async def body():
+        try:
+            while True:
+                rec("L-tick")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec("L-cancelled")
+            raise
+
+    leftover = asyncio.create_task(body())
+    leftover.add_done_callback(lambda f: asyncio.create_task(worker("N", 2, "n")))
+    await asyncio.sleep(0)
+    rec("main-return")
+
+
+@scenario
+async def call_soon_threadsafe_on_the_loop_thread_queues_like_call_soon():
+    loop = asyncio.get_running_loop()
+    t = asyncio.create_task(worker("T", 3))
+    loop.call_soon_threadsafe(lambda: rec("threadsafe"))
+    loop.call_soon(lambda: rec("soon"))
+    rec("main-posted")
+    await asyncio.sleep(0)
+    rec("main1")
+    await asyncio.sleep(0)
+    rec("main2")
+    await t
+
+
+@scenario
+async def call_soon_threadsafe_from_a_callback_queues_like_call_soon():
+    loop = asyncio.get_running_loop()
+
+    def cb():
+        rec("cb")
+        loop.call_soon_threadsafe(lambda: rec("threadsafe"))
+        loop.call_soon(lambda: rec("soon"))
+
+    loop.call_soon(cb)
+    t = asyncio.create_task(worker("T", 4))
+    await t
+
+
+@scenario
+async def call_later_zero_runs_after_the_ready_callbacks_of_the_next_iteration():
+    loop = asyncio.get_running_loop()
+    loop.call_later(0, lambda: rec("later0"))
+    loop.call_soon(lambda: rec("soon"))
+    t = asyncio.create_task(worker("T", 3))
+    await t
+
+
+@scenario
+async def cancelled_handle_does_not_run_and_a_failing_callback_does_not_stop_the_loop():
+    loop = asyncio.get_running_loop()
+    h = loop.call_soon(lambda: rec("cancelled-handle-ran"))
+
+    def bad():
+        rec("bad")
+        raise ValueError("cb")
+
+    loop.call_soon(bad)
+    loop.call_soon(lambda: rec("after-bad"))
+    h.cancel()
+    t = asyncio.create_task(worker("T", 2))
+    await t
+
+
+class ThreadPerCall(concurrent.futures.Executor):
+    """Runs each call on a thread of its own; `posted` is set once the call's outcome has been
+    handed to the loop: set_result runs the future's done callbacks, among them the one that
+    passes the outcome on with call_soon_threadsafe, before it returns."""
+
+    def __init__(self):
+        self.posted = threading.Event()
+
+    def submit(self, fn, *args):
+        f = concurrent.futures.Future()
+
+        def run():
+            f.set_result(fn(*args))
+            self.posted.set()
+
+        threading.Thread(target=run).start()
+        return f
+
+
+@scenario
+async def executor_result_posted_during_a_step_keeps_its_place_in_the_ready_queue():
+    # the call ends while main's step runs: its outcome is queued before the work main adds after
+    loop = asyncio.get_running_loop()
+    go = threading.Event()
+    executor = ThreadPerCall()
+
+    def call():
+        go.wait()
+        return "v"
+
+    fut = loop.run_in_executor(executor, call)
+
+    async def waiter():
+        rec(f"W-got-{await fut}")
+
+    w = asyncio.create_task(waiter())
+    await asyncio.sleep(0)
+    go.set()
+    executor.posted.wait()
+    t = asyncio.create_task(worker("T", 4))
+    rec("main-step-end")
+    await asyncio.sleep(0)
+    rec("main1")
+    await w
+    await t
 
 
 def run(fn):
