@@ -27,8 +27,8 @@ fgbg_find_jdk() {
     fi
   done
   if [ -z "$best" ]; then
+    echo "fgbg: no JDK 21 or later found (looked at JAVA_HOME and under ${FGBG_JVM_DIR:-/usr/lib/jvm})." >&2
     cat >&2 <<'MSG'
-fgbg: no JDK 21 or later found (looked at JAVA_HOME and under /usr/lib/jvm).
 fgbg needs a full JDK (java and javac), version 21 or later; it is tested on JDK 25.
 Install one, for example:
   Debian/Ubuntu:  sudo apt-get install openjdk-21-jdk      (or openjdk-25-jdk)

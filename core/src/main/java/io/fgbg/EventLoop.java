@@ -41,9 +41,6 @@ import java.util.function.Supplier;
  * woken once, when the run is over: switches between tasks cost a virtual thread hand-off, never
  * a platform thread's.
  *
- * <p>Invariant: every field below that is not volatile is touched only by the thread holding the
- * baton ({@code owner}); handing the baton over publishes them to the next holder.
- *
  * <h2>Differences from asyncio</h2>
  *
  * {@code runInForeground} of a coroutine starts it at once, ahead of what is already ready, and
@@ -73,6 +70,9 @@ public final class EventLoop implements AutoCloseable {
       throw new ExceptionInInitializerError(e);
     }
   }
+
+  // Invariant: every field below that is not volatile is touched only by the thread holding the
+  // baton (owner); handing the baton over publishes them to the next holder.
 
   // ---- shared between threads
 
@@ -345,6 +345,9 @@ public final class EventLoop implements AutoCloseable {
       }
       run = new ForegroundRun(self, task, first != null, -1);
       drive(run, first);
+    } catch (Throwable e) { // something else stopped this thread (an Error, a debugger's stop)
+      leaveConsistent(self, run);
+      throw e;
     } finally {
       if (owner == self) { // not when a second interrupt left the loop to its holder
         releaseRun();
@@ -356,6 +359,30 @@ public final class EventLoop implements AutoCloseable {
           "foreground run of " + task.describe() + " interrupted (" + task.stateText() + ")");
     }
     return task.resultNow();
+  }
+
+  /**
+   * The caller is leaving a run abnormally: if a task's thread holds the loop, it is asked to stop
+   * at its next callback and release the loop, as after a second interrupt; if the caller holds
+   * it, the run is ended here.
+   */
+  private void leaveConsistent(Thread self, ForegroundRun run) {
+    if (run == null || run.isDetached()) {
+      return;
+    }
+    if (owner == self) {
+      endRun();
+      return;
+    }
+    detachedCaller = self;
+    stopNow = true;
+    sources.wakeUp();
+    if (!run.detach()) { // the holder has just handed the loop back: take it, then end the run
+      while (owner != self) {
+        Thread.onSpinWait();
+      }
+      endRun();
+    }
   }
 
   /** Checks that the calling thread may run this loop in the foreground. */
@@ -532,7 +559,8 @@ public final class EventLoop implements AutoCloseable {
       } else {
         throw new IllegalStateException(
             "the event loop is already running in another thread: a loop runs in one thread at a"
-                + " time");
+                + " time; from this thread, use callSoonThreadsafe() or a task's"
+                + " toCompletableFuture()");
       }
     }
   }

@@ -96,6 +96,10 @@ public final class Fgbg {
    * Runs blocking {@code target} at once on a new virtual thread; its outcome comes back through
    * the calling thread's loop as a task. Cancelling the task interrupts the call.
    *
+   * <p>The call runs on a thread of its own, whose {@link EventLoop#current()} is that thread's
+   * own loop: to hand work back to the calling loop from inside the call, use that loop's {@link
+   * EventLoop#callSoonThreadsafe}.
+   *
    * @param target the blocking call
    * @param <T> its result type
    * @return the task, done once the call has returned and the loop has run
@@ -249,9 +253,11 @@ public final class Fgbg {
    * Background tasks make progress meanwhile. The run stops at the end of the loop iteration in
    * which the task finished. A task that is already done returns (or throws) at once.
    *
-   * <p>Interrupting the calling thread (Ctrl-C in a shell) ends the run at the end of the current
-   * iteration and throws {@link InterruptedException}; the task and every other task keep their
-   * state and go on at the next foreground run. A second interrupt leaves at once.
+   * <p>Interrupting the calling thread ({@link Thread#interrupt()}: what Ctrl-C does at a shell
+   * prompt) ends the run at the end of the current iteration and throws {@link
+   * InterruptedException}; the task and every other task keep their state and go on at the next
+   * foreground run. A second interrupt leaves at once. Whatever stops the calling thread, the loop
+   * is left consistent.
    *
    * @param task the task
    * @param <T> its result type
@@ -274,9 +280,10 @@ public final class Fgbg {
    * whatever is ready), and runs the loop until that task is done; returns its result. So {@code
    * runInForeground(sleep(ZERO))} single-steps the loop: every task that was ready runs one step.
    *
-   * <p>Interrupting the calling thread (Ctrl-C in a shell) cancels that task; the loop runs on
-   * only until it has finished its cleanup, then {@link InterruptedException} is thrown. Tasks
-   * that existed before keep their state. A second interrupt leaves at once.
+   * <p>Interrupting the calling thread ({@link Thread#interrupt()}: what Ctrl-C does at a shell
+   * prompt) cancels that task; the loop runs on only until it has finished its cleanup, then
+   * {@link InterruptedException} is thrown. Tasks that existed before keep their state. A second
+   * interrupt leaves at once.
    *
    * @param target the coroutine
    * @param <T> its result type

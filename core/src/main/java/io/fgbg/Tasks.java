@@ -118,10 +118,22 @@ final class Tasks {
       return fut.resultNow();
     } catch (CancellationException e) {
       TimeoutException timedOut =
-          new TimeoutException(fut.describe() + " timed out after " + timeout);
+          new TimeoutException(
+              "waitFor timed out after " + readable(timeout) + " (" + fut.describe() + " cancelled)");
       timedOut.initCause(e);
       throw timedOut;
     }
+  }
+
+  /** "1.5 s", "250 ms", "0 s": a duration as a person writes it. */
+  static String readable(Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      return "0 s";
+    }
+    if (d.toMillis() < 1000) {
+      return d.toMillis() > 0 ? d.toMillis() + " ms" : d.toNanos() + " ns";
+    }
+    return java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
   }
 
   /** asyncio's {@code _cancel_and_wait}. */

@@ -119,6 +119,7 @@ class WaitTest extends LoopTestSupport {
             });
     assertThatThrownBy(() -> runInForeground(waitFor(slow, ofSeconds(2))))
         .isInstanceOf(TimeoutException.class)
+        .hasMessage("waitFor timed out after 2 s (" + slow.name() + " cancelled)")
         .hasCauseInstanceOf(CancellationException.class);
     assertThat(slow.isCancelled()).isTrue();
     assertThat(events).containsExactly("cleaned up at 3");
@@ -143,7 +144,10 @@ class WaitTest extends LoopTestSupport {
   void waitForWithAZeroTimeoutCancelsAPendingTaskAtOnce() throws Exception {
     Task<String> pending = after(5, "late");
     assertThatThrownBy(() -> runInForeground(waitFor(pending, ZERO)))
-        .isInstanceOf(TimeoutException.class);
+        .isInstanceOf(TimeoutException.class)
+        .hasMessageStartingWith("waitFor timed out after 0 s");
+    assertThatThrownBy(() -> runInForeground(waitFor(after(5, "late"), java.time.Duration.ofMillis(1500))))
+        .hasMessageStartingWith("waitFor timed out after 1.5 s");
     assertThat(pending.isCancelled()).isTrue();
     Task<String> done = scheduleCoroutine(() -> "done");
     runInForeground(done);

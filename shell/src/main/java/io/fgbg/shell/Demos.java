@@ -86,9 +86,7 @@ public final class Demos {
     prompt("runInForeground(sleep(ofSeconds(3)))   // two tickers interleave");
     runInForeground(sleep(ofSeconds(3)));
     prompt("allTasks()");
-    for (Task<?> t : allTasks()) {
-      out.println(t);
-    }
+    out.println(allTasks());
     prompt("ticker1.cancel()");
     out.println(ticker1.cancel());
     prompt("runInForeground(sleep(ZERO))   // one step of the loop: the cancel takes effect");
@@ -127,8 +125,9 @@ public final class Demos {
     Task<Void> call = callInBackground(tick5Sync);
     Thread.sleep(5500); // the user reads the output; nobody runs the loop
     say("it ran without the loop; its outcome comes back through the loop: " + call);
-    prompt("runInForeground(call)");
-    runInForeground(call);
+    prompt("runInForeground(call)   // its result: the callable returns null");
+    out.println(runInForeground(call));
+    prompt("call");
     out.println(call);
 
     say("Parallel loading: two slow loads at once take as long as the slower one.");
