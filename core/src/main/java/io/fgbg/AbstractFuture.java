@@ -188,20 +188,11 @@ abstract class AbstractFuture<T> {
     if (isDone()) {
       return false;
     }
-    Thread self = Thread.currentThread();
-    if (loop.isHolder(self)) {
-      return cancelOnLoop();
+    boolean[] cancelled = {true}; // a request posted through the inbox is accepted
+    if (!loop.runOnLoopOrPost(() -> cancelled[0] = cancelOnLoop())) {
+      cancelRequestedFromOtherThread();
     }
-    if (loop.tryAcquireIdle(self)) {
-      try {
-        return cancelOnLoop();
-      } finally {
-        loop.releaseIdle();
-      }
-    }
-    loop.post(this::cancelOnLoop);
-    cancelRequestedFromOtherThread();
-    return true;
+    return cancelled[0];
   }
 
   /** asyncio's {@code cancel()}, run by the baton holder. */

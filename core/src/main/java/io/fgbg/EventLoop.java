@@ -824,19 +824,6 @@ public final class EventLoop implements AutoCloseable {
 
   // ------------------------------------------------------------------ for the other classes
 
-  /** True if {@code thread} holds the baton. */
-  boolean isHolder(Thread thread) {
-    return owner == thread;
-  }
-
-  /** Takes the baton while nobody runs the loop; pair with {@link #releaseIdle()}. */
-  boolean tryAcquireIdle(Thread self) {
-    return !running && OWNER.compareAndSet(this, null, self);
-  }
-
-  void releaseIdle() {
-    owner = null;
-  }
 
   /**
    * Runs {@code operation} holding the baton: at once if the calling thread holds it, taking it
@@ -876,20 +863,26 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  /** Runs {@code action} on the loop now if possible, else posts it through the inbox. */
-  void runOnLoopOrPost(Runnable action) {
+  /**
+   * Runs {@code action} on the loop now if this thread holds it or it is idle (true), else posts
+   * it through the inbox (false).
+   */
+  boolean runOnLoopOrPost(Runnable action) {
     Thread self = Thread.currentThread();
     if (owner == self) {
       action.run();
-    } else if (tryAcquireIdle(self)) {
+      return true;
+    }
+    if (!running && OWNER.compareAndSet(this, null, self)) { // the loop is idle: take it briefly
       try {
         action.run();
       } finally {
-        releaseIdle();
+        owner = null;
       }
-    } else {
-      post(action);
+      return true;
     }
+    post(action);
+    return false;
   }
 
   /** Adds to the thread-safe inbox and wakes the loop if it waits; dropped once closed. */
