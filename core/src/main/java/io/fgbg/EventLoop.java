@@ -302,7 +302,7 @@ public final class EventLoop implements AutoCloseable {
       closed = true;
       if (owner == self) { // else a second interrupt left a task step holding the loop
         ready.clear();
-        sources.clearTimers();
+        sources.clear();
         releaseRun();
         shutDownThreads();
       }
@@ -946,6 +946,11 @@ public final class EventLoop implements AutoCloseable {
 
   TimerHandle callLaterOnLoop(long delayNanos, Runnable callback) {
     return sources.callLater(delayNanos, callback);
+  }
+
+  /** The loop's selector, opened for the first socket. Baton holder only. */
+  SelectorEvents io() {
+    return sources.io();
   }
 
   /** The executor of background calls when none is given: one virtual thread per call. */

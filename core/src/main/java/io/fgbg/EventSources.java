@@ -7,27 +7,36 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Where a loop's ready work comes from, besides the callbacks it runs: the thread-safe inbox, the
- * timers on the loop's clock, and the wait for either when nothing is ready. The first half of
- * asyncio's {@code _run_once}; {@link EventLoop} runs the second half, the callbacks.
+ * sockets that are ready, the timers on the loop's clock, and the wait for any of them when
+ * nothing is ready. The first half of asyncio's {@code _run_once}; {@link EventLoop} runs the
+ * second half, the callbacks.
+ *
+ * <p>Waiting parks the holder while the loop has no socket, and selects once it has one (the
+ * selector is opened for the first socket: a thread blocked in a select is woken more slowly than
+ * a parked one, so loops without sockets never pay for it).
  *
  * <p>Invariants: the inbox and {@code sleeper} are shared between threads; everything else is
  * touched only by the thread holding the loop's baton. A thread that posts to the inbox and a
  * holder about to wait for work meet through {@code sleeper} (each writes its side, then reads the
- * other's), so that a posted callback never waits for a timer.
+ * other's), so that a posted callback never waits for a timer or a socket.
  */
 final class EventSources {
   static final long NO_DEADLINE = Long.MAX_VALUE;
 
   private final LoopClock clock;
   private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
-  /** The holder while it waits for work, so that {@link #post} can wake it. */
-  private volatile Thread sleeper;
+  /**
+   * While the holder waits for work, what wakes it: its Thread (parked) or the SelectorEvents it
+   * selects on; else null.
+   */
+  private volatile Object sleeper;
 
   // ---- baton holder only
 
   private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
   private int cancelledTimers; // a hint for sweeping; may be off when cancels race
   private long timerSequence;
+  private SelectorEvents io; // null until the first socket
 
   EventSources(LoopClock clock) {
     this.clock = clock;
@@ -46,10 +55,22 @@ final class EventSources {
 
   /** Wakes the holder if it waits for work (to look at the inbox, or at a stop request). */
   void wakeUp() {
-    Thread s = sleeper;
-    if (s != null) {
-      LockSupport.unpark(s);
+    Object s = sleeper;
+    if (s instanceof Thread parked) {
+      LockSupport.unpark(parked);
+    } else if (s instanceof SelectorEvents selecting) {
+      selecting.wakeup();
     }
+  }
+
+  /** The loop's selector, opened on first use. */
+  SelectorEvents io() {
+    SelectorEvents s = io;
+    if (s == null) {
+      s = new SelectorEvents();
+      io = s;
+    }
+    return s;
   }
 
   /** Moves what the inbox holds to the end of {@code ready}, in the order it was posted. */
@@ -75,11 +96,15 @@ final class EventSources {
   }
 
   /**
-   * Moves what the inbox holds and the timers that are due to the end of {@code ready}, in that
-   * order; returns the next timer's deadline, or NO_DEADLINE.
+   * Moves what the inbox holds, the handlers of the sockets that are ready and the timers that are
+   * due to the end of {@code ready}, in that order; returns the next timer's deadline, or
+   * NO_DEADLINE.
    */
   long collect(ArrayDeque<Object> ready) {
     drainInbox(ready);
+    if (io != null && io.isWatching()) {
+      io.collect(ready);
+    }
     if (timers.isEmpty()) {
       return NO_DEADLINE; // and no reading of the clock
     }
@@ -106,15 +131,21 @@ final class EventSources {
   }
 
   /**
-   * Waits until {@code deadline}, a posted callback, or a wake-up (an interrupt of the waiting
-   * thread ends the wait too; its status is left for the caller to read). A virtual clock jumps
-   * to the deadline instead. Does not wait if {@code loop} must stop now.
+   * Waits until {@code deadline}, a posted callback, a socket's readiness, or a wake-up (an
+   * interrupt of the waiting thread ends the wait too; its status is left for the caller to read).
+   * A virtual clock jumps to the deadline instead (it selects only when no timer is set). Does not wait if
+   * {@code loop} must stop now.
    */
   void waitForWork(EventLoop loop, long deadline) {
+    boolean selecting = io != null && io.isWatching();
     if (clock.isVirtual() && deadline != NO_DEADLINE) {
       if (inbox.isEmpty()) {
         clock.advanceTo(deadline);
       }
+      return;
+    }
+    if (selecting) {
+      selectForWork(loop, deadline);
       return;
     }
     sleeper = Thread.currentThread();
@@ -134,8 +165,31 @@ final class EventSources {
     }
   }
 
-  /** At close: drops every timer. */
-  void clearTimers() {
+  private void selectForWork(EventLoop loop, long deadline) {
+    long timeoutMillis = 0; // no limit
+    if (deadline != NO_DEADLINE) {
+      long wait = deadline - clock.now();
+      if (wait <= 0) {
+        return;
+      }
+      timeoutMillis = Math.max(1, (wait + 999_999) / 1_000_000); // late rather than early
+    }
+    sleeper = io;
+    try {
+      if (inbox.isEmpty() && !loop.mustStopNow()) {
+        io.await(timeoutMillis);
+      }
+    } finally {
+      sleeper = null;
+    }
+  }
+
+  /** At close: drops every timer, closes every socket still open and the selector. */
+  void clear() {
     timers.clear();
+    if (io != null) {
+      io.close();
+      io = null;
+    }
   }
 }

@@ -618,6 +618,82 @@ public final class Fgbg {
     return task != null && task.loop.currentTask == task ? task : null;
   }
 
+  // ------------------------------------------------------------------ TCP streams
+
+  /**
+   * A coroutine that starts a TCP server on the loop of the task that runs it: asyncio's {@code
+   * start_server}. The server accepts connections from the moment the coroutine returns, while the
+   * loop runs, and serves each with {@code handler}, as a new task on that loop.
+   *
+   * <pre>{@code
+   * Server server = runInForeground(startServer(handler, "", 0)); // "" and 0: any interface, any port
+   * System.out.println(server.port());
+   * }</pre>
+   *
+   * @param handler what to do with each connection
+   * @param host the address or name to listen on; "" or null for all interfaces
+   * @param port the port; 0 for an ephemeral one (read it back with {@link Server#port()})
+   * @return the coroutine; it does not suspend, and throws the {@link java.io.IOException} of a
+   *     failed bind (such as {@link java.net.BindException})
+   * @throws NullPointerException if {@code handler} is null
+   * @throws IllegalArgumentException if {@code port} is not in 0..65535
+   */
+  public static Coroutine<Server> startServer(ConnectionHandler handler, String host, int port) {
+    return startServer(handler, host, port, Streams.DEFAULT_LIMIT);
+  }
+
+  /**
+   * Like {@link #startServer(ConnectionHandler, String, int)}, with the readers' limit in bytes:
+   * the longest line or separator search they accept, and the size their buffers stay near.
+   *
+   * @param handler what to do with each connection
+   * @param host the address or name to listen on; "" or null for all interfaces
+   * @param port the port; 0 for an ephemeral one
+   * @param limit the readers' limit in bytes (64 KiB by default)
+   * @return the coroutine; it does not suspend, and throws the {@link java.io.IOException} of a
+   *     failed bind
+   * @throws NullPointerException if {@code handler} is null
+   * @throws IllegalArgumentException if {@code port} is not in 0..65535 or {@code limit} is not
+   *     positive
+   */
+  public static Coroutine<Server> startServer(
+      ConnectionHandler handler, String host, int port, int limit) {
+    return Streams.startServer(handler, host, port, limit);
+  }
+
+  /**
+   * A coroutine that opens a TCP connection: asyncio's {@code open_connection}. It suspends its
+   * task while the name is resolved and the connection is made.
+   *
+   * <pre>{@code
+   * Connection c = await(openConnection("localhost", port));
+   * }</pre>
+   *
+   * @param host the peer's address or name; "" or null for this machine
+   * @param port the peer's port
+   * @return the coroutine; it throws {@link java.net.ConnectException} if the connection is
+   *     refused, {@link java.net.UnknownHostException} if the name does not resolve
+   * @throws IllegalArgumentException if {@code port} is not in 0..65535
+   */
+  public static Coroutine<Connection> openConnection(String host, int port) {
+    return openConnection(host, port, Streams.DEFAULT_LIMIT);
+  }
+
+  /**
+   * Like {@link #openConnection(String, int)}, with the reader's limit in bytes.
+   *
+   * @param host the peer's address or name; "" or null for this machine
+   * @param port the peer's port
+   * @param limit the reader's limit in bytes (64 KiB by default)
+   * @return the coroutine; it throws {@link java.net.ConnectException} if the connection is
+   *     refused
+   * @throws IllegalArgumentException if {@code port} is not in 0..65535 or {@code limit} is not
+   *     positive
+   */
+  public static Coroutine<Connection> openConnection(String host, int port, int limit) {
+    return Streams.openConnection(host, port, limit);
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /** The task running on this thread, or a clear error saying to use runInForeground. */

@@ -1,0 +1,302 @@
+package io.fgbg;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * fgbg's {@link StreamReader}: a port of asyncio's {@code StreamReader}, fed by a {@link
+ * SocketTransport}.
+ *
+ * <p>Invariants: only the thread holding the loop's baton touches it. The buffered bytes are
+ * {@code buf[start, end)}. At most one task waits for data ({@code waiter}). While more than twice
+ * the limit is buffered the transport does not read; it reads again once the buffer is down to
+ * the limit, or as soon as a task waits for more (a {@code readExactly} larger than the limit).
+ */
+final class LoopStreamReader implements StreamReader {
+  private static final int INITIAL_CAPACITY = 1024;
+
+  private final EventLoop loop;
+  private final int limit;
+  private byte[] buf = new byte[INITIAL_CAPACITY];
+  private int start;
+  private int end;
+  private boolean eof;
+  private Throwable exception;
+  private LoopFuture<Void> waiter;
+  private SocketTransport transport;
+  private boolean paused;
+  private String description = "stream";
+
+  LoopStreamReader(EventLoop loop, int limit) {
+    this.loop = loop;
+    this.limit = limit;
+  }
+
+  void setTransport(SocketTransport transport, String description) {
+    this.transport = transport;
+    this.description = description;
+  }
+
+  // ---- fed by the transport
+
+  /** Appends what {@code data} holds from its position to its limit. */
+  void feed(ByteBuffer data) {
+    int n = data.remaining();
+    if (n == 0) {
+      return;
+    }
+    makeRoom(n);
+    data.get(buf, end, n);
+    end += n;
+    wakeUpWaiter();
+    if (transport != null && !paused && end - start > 2 * limit) {
+      paused = true;
+      transport.pauseReading();
+    }
+  }
+
+  void feedEof() {
+    eof = true;
+    wakeUpWaiter();
+  }
+
+  /** The connection failed: every read from now on throws {@code e}. */
+  void setException(Throwable e) {
+    exception = e;
+    LoopFuture<Void> w = waiter;
+    if (w != null) {
+      waiter = null;
+      if (!w.isCancelled()) {
+        w.setException(e);
+      }
+    }
+  }
+
+  Throwable exception() {
+    return exception;
+  }
+
+  // ---- StreamReader
+
+  @Override
+  public Coroutine<byte[]> read(int maxBytes) {
+    return () -> {
+      CoroutineTask<?> task = Fgbg.requireTask("read");
+      throwIfFailed();
+      if (maxBytes == 0) {
+        return new byte[0];
+      }
+      if (maxBytes < 0) {
+        return readToEnd(task);
+      }
+      if (start == end && !eof) {
+        waitForData(task, "read");
+      }
+      return take(Math.min(maxBytes, end - start));
+    };
+  }
+
+  private byte[] readToEnd(CoroutineTask<?> task) throws Exception {
+    byte[] all = new byte[0];
+    for (; ; ) {
+      throwIfFailed();
+      if (start == end && !eof) {
+        waitForData(task, "read");
+      }
+      if (start == end) {
+        return all;
+      }
+      byte[] block = take(Math.min(limit, end - start));
+      int had = all.length;
+      all = Arrays.copyOf(all, had + block.length);
+      System.arraycopy(block, 0, all, had, block.length);
+    }
+  }
+
+  @Override
+  public Coroutine<String> readLine() {
+    return () -> {
+      CoroutineTask<?> task = Fgbg.requireTask("readLine");
+      byte[] line;
+      try {
+        line = readUntil(task, (byte) '\n');
+      } catch (IncompleteReadException e) {
+        byte[] partial = e.partial();
+        return partial.length == 0 ? null : new String(partial, StandardCharsets.UTF_8);
+      } catch (LimitOverrunException e) {
+        // as asyncio's readline: drop the line's bytes, up to its end if it has arrived
+        if (e.consumed() < end - start && buf[start + e.consumed()] == '\n') {
+          start += e.consumed() + 1;
+        } else {
+          start = end;
+        }
+        consumed();
+        throw e;
+      }
+      int n = line.length - 1;
+      if (n > 0 && line[n - 1] == '\r') {
+        n--;
+      }
+      return new String(line, 0, n, StandardCharsets.UTF_8);
+    };
+  }
+
+  @Override
+  public Coroutine<byte[]> readExactly(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("readExactly size cannot be negative: " + n);
+    }
+    return () -> {
+      CoroutineTask<?> task = Fgbg.requireTask("readExactly");
+      throwIfFailed();
+      while (end - start < n) {
+        if (eof) {
+          byte[] partial = take(end - start);
+          throw new IncompleteReadException(partial, n);
+        }
+        waitForData(task, "readExactly");
+      }
+      return take(n);
+    };
+  }
+
+  @Override
+  public Coroutine<byte[]> readUntil(byte[] separator) {
+    Objects.requireNonNull(separator, "separator");
+    if (separator.length == 0) {
+      throw new IllegalArgumentException("readUntil separator cannot be empty");
+    }
+    byte[] sep = separator.clone();
+    return () -> readUntil(Fgbg.requireTask("readUntil"), sep);
+  }
+
+  private byte[] readUntil(CoroutineTask<?> task, byte... sep) throws Exception {
+    throwIfFailed();
+    int offset = 0;
+    int found;
+    for (; ; ) {
+      int buffered = end - start;
+      if (buffered - offset >= sep.length) {
+        found = indexOf(sep, offset);
+        if (found >= 0) {
+          break;
+        }
+        offset = buffered + 1 - sep.length;
+        if (offset > limit) {
+          throw new LimitOverrunException(
+              "Separator is not found, and chunk exceed the limit", offset);
+        }
+      }
+      if (eof) {
+        throw new IncompleteReadException(take(buffered), -1);
+      }
+      waitForData(task, "readUntil");
+    }
+    if (found > limit) {
+      throw new LimitOverrunException("Separator is found, but chunk is longer than limit", found);
+    }
+    return take(found + sep.length);
+  }
+
+  @Override
+  public boolean atEof() {
+    return eof && start == end;
+  }
+
+  @Override
+  public String toString() {
+    return "StreamReader[" + description + ", " + (end - start) + " bytes buffered"
+        + (eof ? ", eof" : "") + (exception != null ? ", " + Throwables.brief(exception) : "")
+        + "]";
+  }
+
+  // ---- helpers
+
+  private void throwIfFailed() {
+    if (exception != null) {
+      throw Throwables.sneaky(exception);
+    }
+  }
+
+  /** asyncio's _wait_for_data: suspends until bytes, the end of the stream or a failure arrive. */
+  private void waitForData(CoroutineTask<?> task, String method) throws Exception {
+    if (waiter != null) {
+      throw new IllegalStateException(
+          method + "() called while another task is already waiting for data from " + description);
+    }
+    if (paused) {
+      paused = false;
+      transport.resumeReading();
+    }
+    LoopFuture<Void> w = new LoopFuture<>(loop, method + " from " + description);
+    waiter = w;
+    try {
+      task.await(w);
+    } finally {
+      if (waiter == w) {
+        waiter = null;
+      }
+    }
+  }
+
+  private void wakeUpWaiter() {
+    LoopFuture<Void> w = waiter;
+    if (w != null) {
+      waiter = null;
+      w.setResultIfPending(null);
+    }
+  }
+
+  /** Removes and returns the first {@code n} buffered bytes. */
+  private byte[] take(int n) {
+    byte[] chunk = Arrays.copyOfRange(buf, start, start + n);
+    start += n;
+    consumed();
+    return chunk;
+  }
+
+  /** After bytes were removed: frees a grown buffer once empty, and reads again if paused. */
+  private void consumed() {
+    if (start == end) {
+      start = 0;
+      end = 0;
+      if (buf.length > 64 * 1024) {
+        buf = new byte[INITIAL_CAPACITY];
+      }
+    }
+    if (paused && end - start <= limit) {
+      paused = false;
+      transport.resumeReading();
+    }
+  }
+
+  private void makeRoom(int n) {
+    if (buf.length - end >= n) {
+      return;
+    }
+    int buffered = end - start;
+    if (buf.length - buffered >= n) {
+      System.arraycopy(buf, start, buf, 0, buffered);
+    } else {
+      buf = Arrays.copyOfRange(buf, start, Math.max(buf.length * 2, buffered + n));
+    }
+    start = 0;
+    end = buffered;
+  }
+
+  private int indexOf(byte[] sep, int from) {
+    int last = end - sep.length;
+    outer:
+    for (int i = start + from; i <= last; i++) {
+      for (int j = 0; j < sep.length; j++) {
+        if (buf[i + j] != sep[j]) {
+          continue outer;
+        }
+      }
+      return i - start;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,150 @@
+package io.fgbg;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Objects;
+
+/**
+ * fgbg's {@link StreamWriter}: asyncio's {@code StreamWriter} with the flow control of its
+ * protocol ({@code FlowControlMixin}): a drain waits while the transport's buffer is over its
+ * high-water mark.
+ *
+ * <p>Invariants: only the thread holding the loop's baton touches its state; the public methods
+ * take the baton (or refuse, if the loop runs in another thread).
+ */
+final class LoopStreamWriter implements StreamWriter {
+  private final EventLoop loop;
+  private final SocketTransport transport;
+  private final LoopStreamReader reader;
+  private final LoopFuture<Void> closed;
+  private final ArrayList<LoopFuture<Void>> drainWaiters = new ArrayList<>(1);
+  private boolean paused;
+  private boolean connectionLost;
+  private boolean closeCalled;
+
+  LoopStreamWriter(EventLoop loop, SocketTransport transport, LoopStreamReader reader) {
+    this.loop = loop;
+    this.transport = transport;
+    this.reader = reader;
+    this.closed = new LoopFuture<>(loop, "close of " + transport.peer());
+  }
+
+  @Override
+  public void write(byte[] data) {
+    Objects.requireNonNull(data, "data");
+    send(data);
+  }
+
+  @Override
+  public void write(String text) {
+    Objects.requireNonNull(text, "text");
+    send(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void send(byte[] data) {
+    loop.onLoop(
+        () -> {
+          if (closeCalled) {
+            throw new IllegalStateException(
+                "write() after close() of the writer to " + transport.peer());
+          }
+          transport.write(data, 0, data.length);
+          return null;
+        });
+  }
+
+  @Override
+  public Coroutine<Void> drain() {
+    return () -> {
+      CoroutineTask<?> task = Fgbg.requireTask("drain");
+      Throwable failure = reader.exception();
+      if (failure != null) {
+        throw Throwables.sneaky(failure);
+      }
+      if (transport.isClosing()) {
+        task.yieldOnce(); // as asyncio: lets a pending connection loss come in first
+      }
+      if (connectionLost) {
+        throw new SocketException("Connection lost");
+      }
+      if (!paused) {
+        return null;
+      }
+      LoopFuture<Void> waiter = new LoopFuture<>(loop, "drain to " + transport.peer());
+      drainWaiters.add(waiter);
+      try {
+        task.await(waiter);
+      } finally {
+        drainWaiters.remove(waiter);
+      }
+      return null;
+    };
+  }
+
+  @Override
+  public void close() {
+    loop.onLoop(
+        () -> {
+          closeCalled = true;
+          transport.close();
+          return null;
+        });
+  }
+
+  @Override
+  public Coroutine<Void> waitClosed() {
+    return () -> Fgbg.requireTask("waitClosed").await(closed);
+  }
+
+  @Override
+  public boolean isClosing() {
+    return transport.isClosing();
+  }
+
+  @Override
+  public InetSocketAddress peerAddress() {
+    return transport.peer();
+  }
+
+  @Override
+  public String toString() {
+    return "StreamWriter[" + transport.peer() + (transport.isClosing() ? ", closing" : "") + "]";
+  }
+
+  // ---- from the transport
+
+  void pauseWriting() {
+    paused = true;
+  }
+
+  void resumeWriting() {
+    paused = false;
+    for (LoopFuture<Void> waiter : drainWaiters) {
+      waiter.setResultIfPending(null);
+    }
+  }
+
+  /** The socket is closed; {@code failure} is null if it was closed rather than lost. */
+  void connectionLost(IOException failure) {
+    connectionLost = true;
+    if (paused) {
+      for (LoopFuture<Void> waiter : drainWaiters) {
+        if (!waiter.isDone()) {
+          if (failure == null) {
+            waiter.setResult(null);
+          } else {
+            waiter.setException(failure);
+          }
+        }
+      }
+    }
+    if (failure == null) {
+      closed.setResultIfPending(null);
+    } else if (!closed.isDone()) {
+      closed.setException(failure);
+    }
+  }
+}

@@ -1,0 +1,236 @@
+package io.fgbg;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+/**
+ * A connected, non-blocking socket on the loop's selector: asyncio's {@code
+ * _SelectorSocketTransport} with its {@code StreamReaderProtocol}. It reads whatever arrives into
+ * its {@link LoopStreamReader}, sends what its {@link LoopStreamWriter} writes (at once when the
+ * socket takes it, else from a buffer as the socket drains), and closes the socket once the
+ * buffer is sent.
+ *
+ * <p>Invariants: only the thread holding the loop's baton touches it. The selector watches for
+ * reading while {@link #isReading()}, and for writing while bytes are buffered. {@code lost} is set
+ * once {@link #connectionLost} is scheduled: from then on writes are dropped.
+ */
+final class SocketTransport implements Runnable {
+  static final int HIGH_WATER = 64 * 1024;
+  static final int LOW_WATER = 16 * 1024;
+
+  private final EventLoop loop;
+  private final SelectorEvents io;
+  private final SocketChannel channel;
+  private final SelectionKey key;
+  private final InetSocketAddress peer;
+  final LoopStreamReader reader;
+  final LoopStreamWriter writer;
+  /** Runs once the socket is closed (a server counts its connections with it); may be null. */
+  private final Runnable onClosed;
+
+  private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
+  private long buffered;
+  private boolean closing; // close() was called or the connection failed: no more reading
+  private boolean lost; // connectionLost is scheduled or done: writes are dropped
+  private boolean readingPaused;
+  private boolean eofReceived;
+  private boolean writingPaused;
+  private int interest;
+
+  /**
+   * Takes over {@code channel}, connected and non-blocking, with {@code key} if it is registered
+   * already (a client's connect), and starts reading.
+   */
+  SocketTransport(
+      EventLoop loop, SocketChannel channel, SelectionKey key, int limit, Runnable onClosed)
+      throws IOException {
+    this.loop = loop;
+    this.io = loop.io();
+    this.channel = channel;
+    this.peer = (InetSocketAddress) channel.getRemoteAddress();
+    this.onClosed = onClosed;
+    this.reader = new LoopStreamReader(loop, limit);
+    this.writer = new LoopStreamWriter(loop, this, reader);
+    reader.setTransport(this, String.valueOf(peer));
+    interest = SelectionKey.OP_READ;
+    if (key == null) {
+      this.key = io.register(channel, interest, this);
+    } else {
+      this.key = key;
+      key.attach(this);
+      key.interestOps(interest);
+    }
+  }
+
+  InetSocketAddress peer() {
+    return peer;
+  }
+
+  boolean isClosing() {
+    return closing;
+  }
+
+  private boolean isReading() {
+    return !closing && !readingPaused && !eofReceived;
+  }
+
+  void pauseReading() {
+    readingPaused = true;
+    updateInterest();
+  }
+
+  void resumeReading() {
+    readingPaused = false;
+    updateInterest();
+  }
+
+  private void updateInterest() {
+    int ops = (isReading() ? SelectionKey.OP_READ : 0) | (buffered > 0 ? SelectionKey.OP_WRITE : 0);
+    if (ops != interest && key.isValid()) {
+      interest = ops;
+      key.interestOps(ops);
+    }
+  }
+
+  /** The socket is ready: reads, then writes, as asyncio handles a ready descriptor. */
+  @Override
+  public void run() {
+    if (!key.isValid()) {
+      return;
+    }
+    int ready = key.readyOps();
+    if ((ready & SelectionKey.OP_READ) != 0 && isReading()) {
+      readReady();
+    }
+    if ((ready & SelectionKey.OP_WRITE) != 0 && buffered > 0 && !lost) {
+      writeReady();
+    }
+  }
+
+  private void readReady() {
+    ByteBuffer in = io.readBuffer;
+    in.clear();
+    int n;
+    try {
+      n = channel.read(in);
+    } catch (IOException e) {
+      forceClose(e);
+      return;
+    }
+    if (n > 0) {
+      in.flip();
+      reader.feed(in);
+    } else if (n < 0) {
+      eofReceived = true; // the peer will send no more; writing may go on (a half-close)
+      updateInterest();
+      reader.feedEof();
+    }
+  }
+
+  /** Sends {@code data[off, off+len)}: at once what the socket takes, the rest from the buffer. */
+  void write(byte[] data, int off, int len) {
+    if (lost || len == 0) {
+      return;
+    }
+    if (buffered == 0) {
+      try {
+        int sent = channel.write(ByteBuffer.wrap(data, off, len));
+        off += sent;
+        len -= sent;
+      } catch (IOException e) {
+        forceClose(e);
+        return;
+      }
+      if (len == 0) {
+        return;
+      }
+    }
+    buffer.addLast(ByteBuffer.wrap(Arrays.copyOfRange(data, off, off + len)));
+    buffered += len;
+    updateInterest();
+    if (!writingPaused && buffered > HIGH_WATER) {
+      writingPaused = true;
+      writer.pauseWriting();
+    }
+  }
+
+  private void writeReady() {
+    try {
+      long sent =
+          buffer.size() == 1
+              ? channel.write(buffer.peekFirst())
+              : channel.write(buffer.toArray(new ByteBuffer[0]));
+      buffered -= sent;
+    } catch (IOException e) {
+      forceClose(e);
+      return;
+    }
+    while (!buffer.isEmpty() && !buffer.peekFirst().hasRemaining()) {
+      buffer.pollFirst();
+    }
+    if (writingPaused && buffered <= LOW_WATER) {
+      writingPaused = false;
+      writer.resumeWriting();
+    }
+    if (buffered == 0) {
+      updateInterest();
+      if (closing) {
+        connectionLost(null);
+      }
+    }
+  }
+
+  /** Stops reading; closes the socket once the buffer is sent. Again: nothing. */
+  void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    updateInterest();
+    if (buffered == 0) {
+      lost = true;
+      loop.callSoonOnLoop(() -> connectionLost(null));
+    }
+  }
+
+  /** The connection failed: drops the buffer, and tells the reader and writer one hop later. */
+  private void forceClose(IOException failure) {
+    if (lost) {
+      return;
+    }
+    buffer.clear();
+    buffered = 0;
+    closing = true;
+    lost = true;
+    updateInterest();
+    loop.callSoonOnLoop(() -> connectionLost(failure));
+  }
+
+  private void connectionLost(IOException failure) {
+    lost = true;
+    try {
+      if (failure == null) {
+        reader.feedEof();
+      } else {
+        reader.setException(failure);
+      }
+      writer.connectionLost(failure);
+    } finally {
+      io.release(key);
+      if (onClosed != null) {
+        onClosed.run();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SocketTransport[" + peer + (closing ? ", closing" : "") + ", " + buffered
+        + " bytes to send]";
+  }
+}

@@ -1,0 +1,117 @@
+package io.fgbg;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Opening servers and connections, behind {@link Fgbg#startServer} and {@link
+ * Fgbg#openConnection}: asyncio's {@code start_server} and {@code open_connection}.
+ */
+final class Streams {
+  static final int DEFAULT_LIMIT = 64 * 1024;
+
+  private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|.*:.*");
+
+  private Streams() {}
+
+  static Coroutine<Server> startServer(ConnectionHandler handler, String host, int port, int limit) {
+    Objects.requireNonNull(handler, "handler");
+    checkPortAndLimit(port, limit);
+    return () -> {
+      CoroutineTask<?> task = Fgbg.requireTask("startServer");
+      InetAddress[] hosts =
+          host == null || host.isEmpty() ? new InetAddress[] {null} : resolve(task, host);
+      return TcpServer.listen(task.loop, handler, hosts, port, limit);
+    };
+  }
+
+  static Coroutine<Connection> openConnection(String host, int port, int limit) {
+    checkPortAndLimit(port, limit);
+    return () -> {
+      CoroutineTask<?> task = Fgbg.requireTask("openConnection");
+      InetAddress[] addresses =
+          host == null || host.isEmpty()
+              ? new InetAddress[] {InetAddress.getLoopbackAddress()}
+              : resolve(task, host);
+      IOException failure = null;
+      for (InetAddress address : addresses) { // each in turn, as asyncio tries them
+        try {
+          SocketTransport transport = connect(task, new InetSocketAddress(address, port), limit);
+          return new StreamConnection(transport.reader, transport.writer);
+        } catch (IOException e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+      throw failure;
+    };
+  }
+
+  private static SocketTransport connect(CoroutineTask<?> task, InetSocketAddress address, int limit)
+      throws Exception {
+    EventLoop loop = task.loop;
+    SocketChannel channel = SocketChannel.open();
+    SelectionKey key = null;
+    try {
+      channel.configureBlocking(false);
+      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      if (!channel.connect(address)) {
+        key = loop.io().register(channel, SelectionKey.OP_CONNECT, null);
+        do {
+          LoopFuture<Void> ready = new LoopFuture<>(loop, "connection to " + address);
+          key.attach((Runnable) () -> ready.setResultIfPending(null));
+          task.await(ready);
+        } while (!channel.finishConnect());
+      }
+      return new SocketTransport(loop, channel, key, limit, null);
+    } catch (Throwable e) { // refused, cancelled, ...: nothing may stay open
+      if (key != null) {
+        loop.io().release(key);
+      } else {
+        channel.close();
+      }
+      throw e;
+    }
+  }
+
+  /** The addresses of {@code host}; a name is resolved on a background thread, as asyncio does. */
+  private static InetAddress[] resolve(CoroutineTask<?> task, String host) throws Exception {
+    if (IP_LITERAL.matcher(host).matches()) {
+      return InetAddress.getAllByName(host); // a literal: parsed, never looked up
+    }
+    CompletableFuture<InetAddress[]> lookup =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return InetAddress.getAllByName(host);
+              } catch (IOException e) {
+                throw new CompletionException(e);
+              }
+            },
+            task.loop.defaultExecutor());
+    return Fgbg.await(lookup);
+  }
+
+  private static void checkPortAndLimit(int port, int limit) {
+    if (port < 0 || port > 0xFFFF) {
+      throw new IllegalArgumentException("port out of range 0..65535: " + port);
+    }
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive: " + limit);
+    }
+  }
+
+  /** A client connection: the reader and writer of one transport. */
+  private record StreamConnection(StreamReader reader, StreamWriter writer) implements Connection {}
+}

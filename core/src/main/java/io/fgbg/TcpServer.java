@@ -1,0 +1,220 @@
+package io.fgbg;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+
+/**
+ * fgbg's {@link Server}: listening sockets on the loop's selector (asyncio's {@code Server} with
+ * {@code _accept_connection}). Each accepted connection gets a {@link SocketTransport} and a task
+ * that runs the handler; the task's end closes the connection once its output is sent.
+ *
+ * <p>Invariants: only the thread holding the loop's baton touches its state; the public methods
+ * take the baton (or refuse, if the loop runs in another thread). {@code connections} counts the
+ * accepted sockets not closed yet.
+ */
+final class TcpServer implements Server {
+  /** Connections the kernel may queue before the loop accepts them. */
+  private static final int BACKLOG = 1024;
+
+  private final EventLoop loop;
+  private final ConnectionHandler handler;
+  private final int limit;
+  private final List<SelectionKey> listening = new ArrayList<>(2);
+  private final List<InetSocketAddress> addresses = new ArrayList<>(2);
+  private boolean serving;
+  private int connections;
+  private final ArrayList<LoopFuture<Void>> closeWaiters = new ArrayList<>(1);
+  private LoopFuture<Void> servingForever;
+
+  private TcpServer(EventLoop loop, ConnectionHandler handler, int limit) {
+    this.loop = loop;
+    this.handler = handler;
+    this.limit = limit;
+  }
+
+  /**
+   * Listens on each of {@code hosts} (null: every interface) at {@code port}; with port 0, the
+   * first gets an ephemeral port and the others the same one. Baton holder only.
+   */
+  static TcpServer listen(
+      EventLoop loop, ConnectionHandler handler, InetAddress[] hosts, int port, int limit)
+      throws IOException {
+    TcpServer server = new TcpServer(loop, handler, limit);
+    try {
+      for (InetAddress host : hosts) {
+        server.bind(host, server.addresses.isEmpty() ? port : server.port());
+      }
+    } catch (IOException | RuntimeException e) {
+      server.closeListening();
+      throw e;
+    }
+    server.serving = true;
+    return server;
+  }
+
+  private void bind(InetAddress host, int port) throws IOException {
+    ServerSocketChannel channel = ServerSocketChannel.open();
+    try {
+      channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      channel.bind(new InetSocketAddress(host, port), BACKLOG);
+      channel.configureBlocking(false);
+      SelectionKey key = loop.io().register(channel, SelectionKey.OP_ACCEPT, null);
+      key.attach((Runnable) () -> acceptReady(channel));
+      listening.add(key);
+      addresses.add((InetSocketAddress) channel.getLocalAddress());
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /** Accepts what the kernel has queued (up to the backlog at a time), a handler task for each. */
+  private void acceptReady(ServerSocketChannel channel) {
+    for (int i = 0; i < BACKLOG && serving; i++) {
+      SocketChannel connection;
+      try {
+        connection = channel.accept();
+      } catch (IOException e) { // out of descriptors, say: the next readiness tries again
+        loop.reportException("Error accepting a connection on " + addresses.get(0), e);
+        return;
+      }
+      if (connection == null) {
+        return;
+      }
+      try {
+        serve(connection);
+      } catch (IOException e) { // reset before it could be set up: nothing to serve
+        try {
+          connection.close();
+        } catch (IOException ignored) {
+          // it is gone either way
+        }
+      }
+    }
+  }
+
+  private void serve(SocketChannel connection) throws IOException {
+    connection.configureBlocking(false);
+    connection.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    SocketTransport transport = new SocketTransport(loop, connection, null, limit, this::detach);
+    connections++;
+    CoroutineTask<Void> task =
+        new CoroutineTask<>(
+            loop,
+            () -> {
+              handler.handle(transport.reader, transport.writer);
+              return null;
+            });
+    loop.scheduleStep(task);
+    task.addCallback((AbstractFuture.DoneCallback) done -> transport.close());
+  }
+
+  private void detach() {
+    connections--;
+    wakeUpIfFinished();
+  }
+
+  private void wakeUpIfFinished() {
+    if (!serving && connections == 0) {
+      for (LoopFuture<Void> waiter : closeWaiters) {
+        waiter.setResultIfPending(null);
+      }
+      closeWaiters.clear();
+    }
+  }
+
+  @Override
+  public int port() {
+    return addresses.get(0).getPort();
+  }
+
+  @Override
+  public List<InetSocketAddress> addresses() {
+    return List.copyOf(addresses);
+  }
+
+  @Override
+  public boolean isServing() {
+    return serving;
+  }
+
+  @Override
+  public void close() {
+    loop.onLoop(
+        () -> {
+          closeOnLoop();
+          return null;
+        });
+  }
+
+  private void closeOnLoop() {
+    if (!serving) {
+      return;
+    }
+    serving = false;
+    closeListening();
+    LoopFuture<Void> forever = servingForever;
+    if (forever != null) {
+      forever.setResultIfPending(null);
+    }
+    wakeUpIfFinished();
+  }
+
+  private void closeListening() {
+    for (SelectionKey key : listening) {
+      loop.io().release(key);
+    }
+    listening.clear();
+  }
+
+  @Override
+  public Coroutine<Void> waitClosed() {
+    return () -> {
+      CoroutineTask<?> task = Fgbg.requireTask("waitClosed");
+      if (serving || connections > 0) {
+        LoopFuture<Void> waiter = new LoopFuture<>(loop, "close of server " + addresses.get(0));
+        closeWaiters.add(waiter);
+        task.await(waiter);
+      }
+      return null;
+    };
+  }
+
+  @Override
+  public Coroutine<Void> serveForever() {
+    return () -> {
+      CoroutineTask<?> task = Fgbg.requireTask("serveForever");
+      if (servingForever != null) {
+        throw new IllegalStateException("server " + addresses.get(0) + " is already served forever");
+      }
+      if (!serving) {
+        throw new IllegalStateException("server " + addresses.get(0) + " is closed");
+      }
+      LoopFuture<Void> forever = new LoopFuture<>(loop, "server " + addresses.get(0));
+      servingForever = forever;
+      try {
+        task.await(forever);
+      } catch (CancellationException e) {
+        closeOnLoop(); // cancelling serveForever closes the server
+        throw e;
+      } finally {
+        servingForever = null;
+      }
+      return null;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "Server[" + addresses + (serving ? ", serving" : ", closed") + ", " + connections
+        + " connections]";
+  }
+}
