@@ -10,9 +10,7 @@ import io.fgbg.Coroutine;
 import io.fgbg.EventLoop;
 import io.fgbg.Task;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -88,13 +86,13 @@ public final class SwitchBenchmark {
     // Ends the loop of this thread as asyncio.run would: releases its threads.
     EventLoop.current().close();
 
-    System.out.println("fgbg " + format(median(fgbg)));
-    System.out.println("bare " + format(median(bare)));
-    System.out.println("spin " + format(median(spin)));
+    System.out.println("fgbg " + Figures.format(Figures.median(fgbg)));
+    System.out.println("bare " + Figures.format(Figures.median(bare)));
+    System.out.println("spin " + Figures.format(Figures.median(spin)));
     System.out.println("# n " + n + ", warm-up rounds " + warmup + ", measured rounds " + rounds);
-    System.out.println("# fgbg rounds " + formatAll(fgbg));
-    System.out.println("# bare rounds " + formatAll(bare));
-    System.out.println("# spin rounds " + formatAll(spin));
+    System.out.println("# fgbg rounds " + Figures.formatAll(fgbg));
+    System.out.println("# bare rounds " + Figures.formatAll(bare));
+    System.out.println("# spin rounds " + Figures.formatAll(spin));
   }
 
   /**
@@ -172,41 +170,15 @@ public final class SwitchBenchmark {
     return (double) elapsedNanos / (2.0 * n);
   }
 
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int mid = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  }
-
-  private static String format(double nanos) {
-    return String.format(Locale.ROOT, "%.1f", nanos);
-  }
-
-  private static String formatAll(double[] values) {
-    StringBuilder out = new StringBuilder();
-    for (double v : values) {
-      out.append(out.isEmpty() ? "" : " ").append(format(v));
-    }
-    return out.toString();
-  }
-
   private static int positive(String arg, String name) {
-    try {
-      int value = Integer.parseInt(arg.replace("_", ""));
-      if (value > 0) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    usage(name + " must be a positive integer, not \"" + arg + "\"");
-    return 0; // not reached
+    return Figures.positive(arg, name, "SwitchBenchmark", USAGE);
   }
+
+  private static final String USAGE = "SwitchBenchmark [n [warmup [rounds]]]  (defaults 200000 3 5)";
 
   private static void usage(String problem) {
     System.err.println("SwitchBenchmark: " + problem);
-    System.err.println("usage: SwitchBenchmark [n [warmup [rounds]]]  (defaults 200000 3 5)");
+    System.err.println("usage: " + USAGE);
     System.exit(2);
   }
 }
