@@ -1,5 +1,6 @@
 package io.fgbg;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -99,19 +100,18 @@ final class LoopStreamReader implements StreamReader {
   }
 
   private byte[] readToEnd(CoroutineTask<?> task) throws Exception {
-    byte[] all = new byte[0];
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
     for (; ; ) {
       throwIfFailed();
       if (start == end && !eof) {
         waitForData(task, "read");
       }
       if (start == end) {
-        return all;
+        return all.toByteArray();
       }
-      byte[] block = take(Math.min(limit, end - start));
-      int had = all.length;
-      all = Arrays.copyOf(all, had + block.length);
-      System.arraycopy(block, 0, all, had, block.length);
+      all.write(buf, start, end - start); // everything buffered at once: linear in the total
+      start = end;
+      consumed();
     }
   }
 

@@ -45,6 +45,10 @@ final class SelectorEvents {
     return channel.register(selector, ops, handler);
   }
 
+  Selector selector() {
+    return selector;
+  }
+
   /** Tells whether any channel is watched, so that waiting for work must select. */
   boolean isWatching() {
     return !selector.keys().isEmpty();

@@ -15,8 +15,9 @@ import java.util.List;
  * runInForeground(server.waitClosed());    // until they have finished too
  * }</pre>
  *
- * <p>Its methods are called on the loop's thread (inside a task, or between foreground runs in
- * the thread that runs the loop); from another thread they throw {@link IllegalStateException}.
+ * <p>Its methods are called on the loop's thread: inside a task, or between foreground runs (any
+ * thread may then take the idle loop briefly). While the loop runs in another thread, {@link
+ * #close()} throws {@link IllegalStateException}.
  */
 public interface Server extends AutoCloseable {
   /**

@@ -15,8 +15,9 @@ import java.net.InetSocketAddress;
  * <p>{@link #write} sends what the socket takes at once and buffers the rest; the loop sends the
  * buffer as the peer reads. Above 64 KiB buffered, {@link #drain()} suspends its task until the
  * buffer is below 16 KiB again, so a writer that drains cannot outrun a slow reader. The methods
- * are called on the loop's thread (inside a task, or between foreground runs in the thread that
- * runs the loop); from another thread they throw {@link IllegalStateException}.
+ * are called on the loop's thread: inside a task, or between foreground runs (any thread may then
+ * take the idle loop briefly). While the loop runs in another thread, {@link #write} and {@link
+ * #close()} throw {@link IllegalStateException}.
  */
 public interface StreamWriter {
   /**

@@ -23,6 +23,8 @@ import java.util.concurrent.CancellationException;
 final class TcpServer implements Server {
   /** Connections the kernel may queue before the loop accepts them. */
   private static final int BACKLOG = 1024;
+  /** How long accepting pauses after accept() failed (asyncio's ACCEPT_RETRY_DELAY). */
+  private static final long ACCEPT_RETRY_NANOS = 1_000_000_000L;
 
   private final EventLoop loop;
   private final ConnectionHandler handler;
@@ -82,8 +84,9 @@ final class TcpServer implements Server {
       SocketChannel connection;
       try {
         connection = channel.accept();
-      } catch (IOException e) { // out of descriptors, say: the next readiness tries again
+      } catch (IOException e) { // out of descriptors, say: as asyncio, pause for a second
         loop.reportException("Error accepting a connection on " + addresses.get(0), e);
+        pauseAccepting(channel);
         return;
       }
       if (connection == null) {
@@ -99,6 +102,21 @@ final class TcpServer implements Server {
         }
       }
     }
+  }
+
+  private void pauseAccepting(ServerSocketChannel channel) {
+    SelectionKey key = channel.keyFor(loop.io().selector());
+    if (key == null || !key.isValid()) {
+      return;
+    }
+    key.interestOps(0);
+    loop.callLaterOnLoop(
+        ACCEPT_RETRY_NANOS,
+        () -> {
+          if (key.isValid()) {
+            key.interestOps(SelectionKey.OP_ACCEPT);
+          }
+        });
   }
 
   private void serve(SocketChannel connection) throws IOException {
