@@ -633,8 +633,9 @@ public final class Fgbg {
    * @param handler what to do with each connection
    * @param host the address or name to listen on; "" or null for all interfaces
    * @param port the port; 0 for an ephemeral one (read it back with {@link Server#port()})
-   * @return the coroutine; it does not suspend, and throws the {@link java.io.IOException} of a
-   *     failed bind (such as {@link java.net.BindException})
+   * @return the coroutine; it suspends only while a host name (not an address) is resolved, and
+   *     throws the {@link java.io.IOException} of a failed bind (such as {@link
+   *     java.net.BindException})
    * @throws NullPointerException if {@code handler} is null
    * @throws IllegalArgumentException if {@code port} is not in 0..65535
    */
@@ -650,8 +651,8 @@ public final class Fgbg {
    * @param host the address or name to listen on; "" or null for all interfaces
    * @param port the port; 0 for an ephemeral one
    * @param limit the readers' limit in bytes (64 KiB by default)
-   * @return the coroutine; it does not suspend, and throws the {@link java.io.IOException} of a
-   *     failed bind
+   * @return the coroutine; it suspends only while a host name (not an address) is resolved, and
+   *     throws the {@link java.io.IOException} of a failed bind
    * @throws NullPointerException if {@code handler} is null
    * @throws IllegalArgumentException if {@code port} is not in 0..65535 or {@code limit} is not
    *     positive
