@@ -361,6 +361,7 @@ public final class EventLoop implements AutoCloseable {
       drive(run, first);
     } catch (Throwable e) { // something else stopped this thread (an Error, a debugger's stop)
       leaveConsistent(self, run);
+      cleanUpAfterStop(self, run);
       throw e;
     } finally {
       if (owner == self) { // not when a second interrupt left the loop to its holder
@@ -398,6 +399,42 @@ public final class EventLoop implements AutoCloseable {
         Thread.onSpinWait();
       }
       endRun();
+    }
+  }
+
+  /**
+   * After something other than an interrupt stopped the caller in a run (JShell's Ctrl-C throws
+   * an exception into the thread, and interrupts it to wake it): as after a first interrupt, the
+   * task that the run made is cancelled and the loop runs until it has finished its cleanup, so
+   * that it is not left pending; another stop or interrupt meanwhile leaves at once.
+   */
+  private void cleanUpAfterStop(Thread self, ForegroundRun stopped) {
+    if (stopped == null || !stopped.created || stopped.task.isDone()) {
+      return;
+    }
+    boolean interrupted = Thread.interrupted(); // how the stop woke the thread, not a 2nd Ctrl-C
+    ForegroundRun run = null;
+    try {
+      if (owner != self) {
+        acquireForRun(self); // the run was left to its holder: once it has released the loop
+      }
+      if (stopped.task instanceof CoroutineTask<?> task && task.thread == null) {
+        task.cancelBeforeStart(); // the stop came as its thread was being started
+        return;
+      }
+      run = new ForegroundRun(self, stopped.task, true, -1);
+      run.interrupts = 1; // the stop was the first Ctrl-C
+      if (!stopped.cancelRequested) {
+        stopped.task.cancelOnLoop();
+      }
+      run.cancelRequested = true;
+      drive(run, null);
+    } catch (Throwable again) { // a second stop: leave at once, the loop consistent
+      leaveConsistent(self, run);
+    } finally {
+      if (interrupted) {
+        self.interrupt();
+      }
     }
   }
 
@@ -524,6 +561,7 @@ public final class EventLoop implements AutoCloseable {
       return; // that run is over
     }
     if (run.created && !run.task.isDone()) {
+      run.cancelRequested = true;
       run.task.cancelOnLoop(); // the run ends when the task has finished its cleanup
     } else {
       stopping = true;
@@ -536,7 +574,8 @@ public final class EventLoop implements AutoCloseable {
     if (run.claimHandBack()) {
       handTo(run.caller);
     } else { // the caller has left (two interrupts): nobody to hand it to
-      if (run.created && !run.task.isDone()) {
+      if (run.created && !run.task.isDone() && !run.cancelRequested) {
+        run.cancelRequested = true;
         run.task.cancelOnLoop(); // what the first interrupt asked; its request may be in the inbox
       }
       endRun();

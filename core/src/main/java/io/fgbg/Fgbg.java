@@ -283,7 +283,9 @@ public final class Fgbg {
    * <p>Interrupting the calling thread ({@link Thread#interrupt()}: what Ctrl-C does at a shell
    * prompt) cancels that task; the loop runs on only until it has finished its cleanup, then
    * {@link InterruptedException} is thrown. Tasks that existed before keep their state. A second
-   * interrupt leaves at once.
+   * interrupt leaves at once. Whatever else stops the calling thread (JShell's Ctrl-C throws an
+   * exception into it) cancels that task the same way, and lets it clean up, before the exception
+   * goes on.
    *
    * @param target the coroutine
    * @param <T> its result type
