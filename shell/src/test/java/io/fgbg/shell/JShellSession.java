@@ -13,15 +13,11 @@ import jdk.jshell.JShell;
 import jdk.jshell.SnippetEvent;
 
 /**
- * A JShell session as a user would run fgbg in it (remote agent, fgbg on the class path, fgbg's
+ * A JShell session as the fgbg shell runs it (remote agent, fgbg on the class path, the shell's
  * imports), with everything the snippets and their threads print kept in a transcript that a test
  * can wait on.
  */
 final class JShellSession implements AutoCloseable {
-  static final List<String> IMPORTS =
-      List.of(
-          "import io.fgbg.*;", "import static io.fgbg.Fgbg.*;", "import static java.time.Duration.*;");
-
   final JShell shell;
   private final Transcript transcript = new Transcript();
 
@@ -29,7 +25,7 @@ final class JShellSession implements AutoCloseable {
     PrintStream out = new PrintStream(transcript, true, StandardCharsets.UTF_8);
     shell = JShell.builder().out(out).err(out).build();
     shell.addToClasspath(libraryClasses());
-    for (String line : IMPORTS) {
+    for (String line : Shell.STARTUP.strip().split("\n")) {
       eval(line);
     }
   }
