@@ -16,10 +16,16 @@ final class StageTask<T> extends AbstractTask<T> {
     this.stage = stage;
   }
 
-  /** A future that is only awaited (await of a stage): not a job of its own. */
+  /** A future that is only awaited (await of a stage): not a job; named "a CompletableFuture". */
   private StageTask(CompletionStage<T> stage, EventLoop loop) {
-    super(loop, "future");
+    super(loop, "a " + kind(stage));
     this.stage = stage;
+  }
+
+  /** The stage's class as a person names it: "CompletableFuture". */
+  private static String kind(CompletionStage<?> stage) {
+    String kind = stage.getClass().getSimpleName();
+    return kind.isEmpty() ? "CompletionStage" : kind;
   }
 
   /** A task that follows {@code stage}. Baton holder only. */
@@ -53,8 +59,7 @@ final class StageTask<T> extends AbstractTask<T> {
 
   @Override
   String jobDetail() {
-    String kind = stage.getClass().getSimpleName();
-    return "following a " + (kind.isEmpty() ? "CompletionStage" : kind);
+    return "following a " + kind(stage);
   }
 
   @Override

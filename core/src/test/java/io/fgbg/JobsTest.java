@@ -308,10 +308,15 @@ class JobsTest extends LoopTestSupport {
   }
 
   @Test
-  void aTaskThatFollowsAStageWaitsOnIt() throws Exception {
-    runInBackground(new CompletableFuture<String>());
+  void aTaskThatFollowsOrAwaitsAStageWaitsOnIt() throws Exception {
+    CompletableFuture<String> stage = new CompletableFuture<>();
+    runInBackground(stage);
+    scheduleCoroutine(() -> await(stage));
+    runInForeground(sleep(ZERO));
     assertThat(table())
-        .containsExactly("[1]+  Waiting  0.0 s  Task-1  following a CompletableFuture");
+        .containsExactly(
+            "[1]-  Waiting  0.0 s  Task-1  following a CompletableFuture",
+            "[2]+  Waiting  0.0 s  Task-2  a CompletableFuture");
   }
 
   @Test
