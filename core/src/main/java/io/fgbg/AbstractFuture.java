@@ -37,6 +37,11 @@ abstract class AbstractFuture<T> {
   private Object callbacks;
 
   private volatile CompletableFuture<T> completable;
+  /**
+   * Somebody took, or is waiting to take, the outcome: awaited, gathered, waited for, read, or a
+   * done callback added. A job whose outcome was observed needs no notice (see {@link Jobs}).
+   */
+  private volatile boolean observed;
 
   AbstractFuture(EventLoop loop) {
     this.loop = loop;
@@ -56,14 +61,19 @@ abstract class AbstractFuture<T> {
     return resultNow();
   }
 
-  /** The value, or throws the failure itself (unchecked or not). Requires a done future. */
+  /**
+   * The value, or throws the failure itself (unchecked or not). Requires a done future. Counts as
+   * taking the outcome, once done.
+   */
   final T resultNow() throws Exception {
     switch (state) {
       case SUCCEEDED:
+        markObserved();
         return value;
       case PENDING:
         throw new IllegalStateException(describe() + " is not done yet");
       default:
+        markObserved();
         throw Throwables.sneaky(failure);
     }
   }
@@ -72,7 +82,24 @@ abstract class AbstractFuture<T> {
     if (state == PENDING) {
       throw new IllegalStateException(describe() + " is not done yet");
     }
+    markObserved();
     return failure;
+  }
+
+  /** The exception of a failed or cancelled future, else null; not counted as taking it. */
+  final Throwable failureNow() {
+    return state == PENDING ? null : failure;
+  }
+
+  /** Notes that somebody takes the outcome: a failure of it needs no notice. */
+  final void markObserved() {
+    if (!observed) {
+      observed = true;
+    }
+  }
+
+  final boolean isObserved() {
+    return observed;
   }
 
   // ---- completion (baton holder only)
@@ -215,10 +242,12 @@ abstract class AbstractFuture<T> {
     Task<T> self = (Task<T>) this;
     DoneCallback cb = f -> callback.accept(self);
     loop.checkOpen(); // a closed loop would never run it
+    markObserved();
     loop.runOnLoopOrPost(() -> addCallback(cb));
   }
 
   public CompletableFuture<T> toCompletableFuture() {
+    markObserved();
     CompletableFuture<T> cf = completable;
     if (cf == null) {
       synchronized (this) {

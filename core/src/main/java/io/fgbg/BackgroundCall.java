@@ -13,8 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * the task cancels it at once and interrupts the thread running the call; a call that has not
  * started yet never runs.
  */
-final class BackgroundCall<T> extends AbstractFuture<T> implements Task<T>, Runnable {
-  private final String name;
+final class BackgroundCall<T> extends AbstractTask<T> implements Runnable {
   private final Callable<T> callable;
   private final Runnable onCancel; // extra cancellation, e.g. of a Future being followed; nullable
 
@@ -28,17 +27,30 @@ final class BackgroundCall<T> extends AbstractFuture<T> implements Task<T>, Runn
     super(loop);
     this.callable = callable;
     this.onCancel = onCancel;
-    this.name = loop.registerTask(this);
   }
 
   @Override
-  public String name() {
-    return name;
+  String jobState() {
+    if (!started) {
+      return "Pending";
+    }
+    synchronized (lock) {
+      return runner != null ? "Running" : "Ready";
+    }
   }
 
   @Override
-  String describe() {
-    return name;
+  String jobDetail() {
+    if (!started) {
+      return "call queued on its executor";
+    }
+    synchronized (lock) {
+      if (runner == null) {
+        return "call returned, outcome not yet taken by the loop";
+      }
+      String thread = runner.getName();
+      return thread.isEmpty() ? "call running in its thread" : "call running in " + thread;
+    }
   }
 
   /** Runs on the executor's thread. */
@@ -95,7 +107,7 @@ final class BackgroundCall<T> extends AbstractFuture<T> implements Task<T>, Runn
       return false;
     }
     interruptCall();
-    setCancelled(new CancellationException(name + " was cancelled"));
+    setCancelled(new CancellationException(name() + " was cancelled"));
     return true;
   }
 
@@ -118,6 +130,6 @@ final class BackgroundCall<T> extends AbstractFuture<T> implements Task<T>, Runn
 
   @Override
   public String toString() {
-    return "Task[" + name + ", background call, " + stateText() + "]";
+    return "Task[" + name() + ", background call, " + stateText() + "]";
   }
 }

@@ -14,8 +14,7 @@ import java.util.concurrent.CancellationException;
  * the ready queue at most once: its step is scheduled by a yield, by the completion of what it
  * awaits, or (once) when it is created.
  */
-final class CoroutineTask<T> extends AbstractFuture<T> implements Task<T> {
-  private final String name;
+final class CoroutineTask<T> extends AbstractTask<T> {
   private Coroutine<T> coroutine; // null once the body has run
   /** The virtual thread that runs the body; null until the first step. */
   Thread thread;
@@ -27,17 +26,27 @@ final class CoroutineTask<T> extends AbstractFuture<T> implements Task<T> {
   CoroutineTask(EventLoop loop, Coroutine<T> coroutine) {
     super(loop);
     this.coroutine = coroutine;
-    this.name = loop.registerTask(this);
   }
 
   @Override
-  public String name() {
-    return name;
+  String jobState() {
+    if (loop.currentTask == this) {
+      return "Running";
+    }
+    if (thread == null) {
+      return "Pending";
+    }
+    AbstractFuture<?> w = waiter;
+    return w != null && !w.isDone() ? "Waiting" : "Ready";
   }
 
   @Override
-  String describe() {
-    return name;
+  String jobDetail() {
+    if (mustCancel) {
+      return "cancel requested";
+    }
+    AbstractFuture<?> w = waiter;
+    return w != null && !w.isDone() && loop.currentTask != this ? w.describe() : "";
   }
 
   /** Runs the whole body on the current thread, which holds the baton: the first step, and on. */
@@ -60,7 +69,7 @@ final class CoroutineTask<T> extends AbstractFuture<T> implements Task<T> {
     finish();
     if (mustCancel) { // cancelled during its last step, as asyncio's __step treats it
       mustCancel = false;
-      setCancelled(new CancellationException(name + " was cancelled"));
+      setCancelled(new CancellationException(name() + " was cancelled"));
     } else {
       setResult(result);
     }
@@ -75,7 +84,7 @@ final class CoroutineTask<T> extends AbstractFuture<T> implements Task<T> {
   void cancelBeforeStart() {
     mustCancel = false;
     coroutine = null;
-    setCancelled(new CancellationException(name + " was cancelled before it started"));
+    setCancelled(new CancellationException(name() + " was cancelled before it started"));
   }
 
   @Override
@@ -99,12 +108,13 @@ final class CoroutineTask<T> extends AbstractFuture<T> implements Task<T> {
       return future.resultNow(); // awaiting what is done does not yield
     }
     if (future == this) {
-      throw new IllegalStateException(name + " cannot await itself");
+      throw new IllegalStateException(name() + " cannot await itself");
     }
     if (future.loop != loop) {
       throw new IllegalStateException(
-          "cannot await " + future.describe() + " of another event loop from " + name);
+          "cannot await " + future.describe() + " of another event loop from " + name());
     }
+    future.markObserved();
     future.addCallback(this);
     waiter = future;
     if (mustCancel && future.cancelOnLoop()) {
@@ -122,7 +132,7 @@ final class CoroutineTask<T> extends AbstractFuture<T> implements Task<T> {
 
   /** Sleeps for {@code nanos} on the loop's clock (more than zero). */
   void sleep(long nanos) throws Exception {
-    LoopFuture<Void> wakeUp = new LoopFuture<>(loop, "sleep of " + name);
+    LoopFuture<Void> wakeUp = new LoopFuture<>(loop, "sleep of " + name());
     TimerHandle timer = loop.callLaterOnLoop(nanos, () -> wakeUp.setResultIfPending(null));
     try {
       await(wakeUp);
@@ -139,12 +149,12 @@ final class CoroutineTask<T> extends AbstractFuture<T> implements Task<T> {
     waiter = null;
     if (mustCancel) {
       mustCancel = false;
-      throw new CancellationException(name + " was cancelled");
+      throw new CancellationException(name() + " was cancelled");
     }
   }
 
   @Override
   public String toString() {
-    return "Task[" + name + ", " + stateText() + "]";
+    return "Task[" + name() + ", " + stateText() + "]";
   }
 }

@@ -5,11 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -100,8 +97,8 @@ public final class EventLoop implements AutoCloseable {
   /** The task whose step is running (asyncio's current_task), or null. */
   CoroutineTask<?> currentTask;
 
-  private final LinkedHashSet<AbstractFuture<?>> tasks = new LinkedHashSet<>(); // not done
-  private int taskCounter;
+  /** The tasks that are not done, and the finished jobs not yet reported. */
+  final Jobs jobs;
   /** Task threads that have left the loop for good; joined by close(). */
   private final ArrayList<Thread> retiredThreads = new ArrayList<>();
   private int retiredPruneAt = 1024;
@@ -111,6 +108,7 @@ public final class EventLoop implements AutoCloseable {
 
   private EventLoop(LoopClock clock) {
     this.sources = new EventSources(clock);
+    this.jobs = new Jobs(sources);
   }
 
   // ------------------------------------------------------------------ public API
@@ -194,6 +192,20 @@ public final class EventLoop implements AutoCloseable {
    */
   public Duration time() {
     return Duration.ofNanos(sources.now());
+  }
+
+  /**
+   * Switches the job notices of this loop on (the default) or off. With notices on, each {@code
+   * runInForeground} ends by printing on {@code System.err} one line for each background job that
+   * finished since the last report and whose outcome nobody took ({@code [2]+  Done  ticker}),
+   * and for each task that failed with an exception nobody retrieved; see {@link Fgbg#jobs()}.
+   * With notices off they wait, a bounded number of them, for {@link Fgbg#jobs()} to list them.
+   * Safe from any thread.
+   *
+   * @param on true to print notices, false for quiet (a benchmark, a test)
+   */
+  public void setJobNotices(boolean on) {
+    jobs.notices = on;
   }
 
   /**
@@ -295,11 +307,12 @@ public final class EventLoop implements AutoCloseable {
           runIterations(self, 1) || cancelPendingTasks(self) || runIterations(self, 4);
       // Beyond asyncio.run, which would abandon them: tasks still pending (made by cleanup code)
       // are cancelled too, a few rounds at most, so that no task thread is left behind.
-      for (int round = 0; round < 3 && !abandoned && !tasks.isEmpty(); round++) {
+      for (int round = 0; round < 3 && !abandoned && jobs.hasPending(); round++) {
         abandoned = cancelPendingTasks(self);
       }
     } finally {
       closed = true;
+      jobs.forgetFinished();
       if (owner == self) { // else a second interrupt left a task step holding the loop
         ready.clear();
         sources.clear();
@@ -337,6 +350,7 @@ public final class EventLoop implements AutoCloseable {
     acquireForRun(self);
     RUNNING.set(this);
     ForegroundRun run = null;
+    List<String> notices = List.of();
     try {
       CoroutineTask<T> first = null;
       if (coroutine != null) {
@@ -347,12 +361,15 @@ public final class EventLoop implements AutoCloseable {
       drive(run, first);
     } catch (Throwable e) { // something else stopped this thread (an Error, a debugger's stop)
       leaveConsistent(self, run);
+      cleanUpAfterStop(self, run);
       throw e;
     } finally {
       if (owner == self) { // not when a second interrupt left the loop to its holder
+        notices = jobs.takeNotices();
         releaseRun();
       }
       RUNNING.remove();
+      Jobs.print(notices); // after the loop is released, before the caller gets the outcome
     }
     if (run.interrupts > 0) {
       throw new InterruptedException(
@@ -385,6 +402,42 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * After something other than an interrupt stopped the caller in a run (JShell's Ctrl-C throws
+   * an exception into the thread, and interrupts it to wake it): as after a first interrupt, the
+   * task that the run made is cancelled and the loop runs until it has finished its cleanup, so
+   * that it is not left pending; another stop or interrupt meanwhile leaves at once.
+   */
+  private void cleanUpAfterStop(Thread self, ForegroundRun stopped) {
+    if (stopped == null || !stopped.created || stopped.task.isDone()) {
+      return;
+    }
+    boolean interrupted = Thread.interrupted(); // how the stop woke the thread, not a 2nd Ctrl-C
+    ForegroundRun run = null;
+    try {
+      if (owner != self) {
+        acquireForRun(self); // the run was left to its holder: once it has released the loop
+      }
+      if (stopped.task instanceof CoroutineTask<?> task && task.thread == null) {
+        task.cancelBeforeStart(); // the stop came as its thread was being started
+        return;
+      }
+      run = new ForegroundRun(self, stopped.task, true, -1);
+      run.interrupts = 1; // the stop was the first Ctrl-C
+      if (!stopped.cancelRequested) {
+        stopped.task.cancelOnLoop();
+      }
+      run.cancelRequested = true;
+      drive(run, null);
+    } catch (Throwable again) { // a second stop: leave at once, the loop consistent
+      leaveConsistent(self, run);
+    } finally {
+      if (interrupted) {
+        self.interrupt();
+      }
+    }
+  }
+
   /** Checks that the calling thread may run this loop in the foreground. */
   private void checkCanRunHere(Thread self) {
     EventLoop running = RUNNING.get();
@@ -407,10 +460,10 @@ public final class EventLoop implements AutoCloseable {
    * interrupted.
    */
   private boolean cancelPendingTasks(Thread self) {
-    if (tasks.isEmpty()) {
+    if (!jobs.hasPending()) {
       return false;
     }
-    List<AbstractFuture<?>> toCancel = new ArrayList<>(tasks);
+    List<AbstractFuture<?>> toCancel = jobs.pendingList();
     for (AbstractFuture<?> task : toCancel) {
       task.cancelOnLoop();
     }
@@ -508,6 +561,7 @@ public final class EventLoop implements AutoCloseable {
       return; // that run is over
     }
     if (run.created && !run.task.isDone()) {
+      run.cancelRequested = true;
       run.task.cancelOnLoop(); // the run ends when the task has finished its cleanup
     } else {
       stopping = true;
@@ -520,7 +574,8 @@ public final class EventLoop implements AutoCloseable {
     if (run.claimHandBack()) {
       handTo(run.caller);
     } else { // the caller has left (two interrupts): nobody to hand it to
-      if (run.created && !run.task.isDone()) {
+      if (run.created && !run.task.isDone() && !run.cancelRequested) {
+        run.cancelRequested = true;
         run.task.cancelOnLoop(); // what the first interrupt asked; its request may be in the inbox
       }
       endRun();
@@ -898,30 +953,15 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  /** Registers a new task; returns its name. Baton holder only. */
-  String registerTask(AbstractFuture<?> task) {
-    tasks.add(task);
-    return "Task-" + ++taskCounter;
-  }
-
   /** Called by every future as it becomes done. Baton holder only. */
   void futureDone(AbstractFuture<?> future) {
     ForegroundRun run = foreground;
     if (run != null && run.task == future) {
       stopping = true;
     }
-    if (future instanceof Task<?>) {
-      tasks.remove(future);
+    if (future instanceof AbstractTask<?> task && task.isJob()) {
+      jobs.done(task, run != null && run.task == future);
     }
-  }
-
-  /** The tasks that are not done, in the order they were made. Baton holder only. */
-  Set<Task<?>> pendingTasks() {
-    LinkedHashSet<Task<?>> copy = new LinkedHashSet<>();
-    for (AbstractFuture<?> f : tasks) {
-      copy.add((Task<?>) f);
-    }
-    return Collections.unmodifiableSet(copy);
   }
 
   void scheduleStep(CoroutineTask<?> task) {

@@ -283,7 +283,9 @@ public final class Fgbg {
    * <p>Interrupting the calling thread ({@link Thread#interrupt()}: what Ctrl-C does at a shell
    * prompt) cancels that task; the loop runs on only until it has finished its cleanup, then
    * {@link InterruptedException} is thrown. Tasks that existed before keep their state. A second
-   * interrupt leaves at once.
+   * interrupt leaves at once. Whatever else stops the calling thread (JShell's Ctrl-C throws an
+   * exception into it) cancels that task the same way, and lets it clean up, before the exception
+   * goes on.
    *
    * @param target the coroutine
    * @param <T> its result type
@@ -605,7 +607,87 @@ public final class Fgbg {
     if (l.isClosed()) {
       return Set.of();
     }
-    return l.onLoop(l::pendingTasks);
+    return l.onLoop(l.jobs::pendingTasks);
+  }
+
+  /**
+   * Prints the calling thread's loop's job table on {@code System.out}, like a shell's {@code
+   * jobs}; see {@link #jobs(EventLoop)}.
+   *
+   * @throws IllegalStateException if the loop is running in another thread
+   */
+  public static void jobs() {
+    jobs(null);
+  }
+
+  /**
+   * Prints the job table of {@code loop} on {@code System.out}, like a shell's {@code jobs}: one
+   * line per task that is not done, and per finished job not yet reported, in job-number order.
+   * Never suspends.
+   *
+   * <pre>
+   * [1]   Waiting  8.0 s  ticker  sleep of ticker
+   * [2]-  Running  3.0 s  Task-2  call running in fgbg-background-1
+   * [5]+  Done     4.0 s  Task-5
+   * [7]   Failed   0.5 s  Task-7  IOException: connection reset
+   * </pre>
+   *
+   * <p>Columns: the job number (the N of "Task-N") with bash's marks, {@code +} for the most
+   * recent background job (a task made from plain code, between foreground runs) and {@code -}
+   * for the one before; the state; the age on the loop's clock; the name; and what a waiting task
+   * awaits, or what a failed one threw. States: {@code Pending} (not started), {@code Ready} (its
+   * next step is queued), {@code Running}, {@code Waiting}, and for finished jobs {@code Done},
+   * {@code Failed}, {@code Cancelled}. As in bash, the finished jobs listed count as reported: the
+   * next foreground run does not report them again.
+   *
+   * @param loop the loop; null for the calling thread's
+   * @throws IllegalStateException if the loop is running in another thread
+   */
+  public static void jobs(EventLoop loop) {
+    EventLoop l = loopOrCurrent(loop);
+    String table = jobsTable(l);
+    System.out.print(table);
+    System.out.flush();
+  }
+
+  /** The job table of {@code loop} as {@link #jobs(EventLoop)} prints it (empty once closed). */
+  static String jobsTable(EventLoop loop) {
+    return loop.isClosed() ? "" : loop.onLoop(loop.jobs::table);
+  }
+
+  /**
+   * The task with job number {@code n} (the N of its default name "Task-N") on the calling
+   * thread's loop; see {@link #job(int, EventLoop)}.
+   *
+   * @param n the job number
+   * @return the task
+   * @throws IllegalArgumentException if there is no such job
+   * @throws IllegalStateException if the loop is running in another thread
+   */
+  public static Task<?> job(int n) {
+    return job(n, null);
+  }
+
+  /**
+   * The task with job number {@code n} (the N of its default name "Task-N") on {@code loop}: a
+   * task that is not done, or a finished one that is still remembered (until it has been reported
+   * by a job notice or {@link #jobs()}, and then among the last few reported), so that after a
+   * notice {@code [3]  Failed ...} the failure can be read with {@code job(3).exception()}. Never
+   * suspends.
+   *
+   * @param n the job number
+   * @param loop the loop; null for the calling thread's
+   * @return the task
+   * @throws IllegalArgumentException if there is no such job: "no such job: 7"
+   * @throws IllegalStateException if the loop is running in another thread
+   */
+  public static Task<?> job(int n, EventLoop loop) {
+    EventLoop l = loopOrCurrent(loop);
+    AbstractTask<?> task = l.isClosed() ? null : l.onLoop(() -> l.jobs.find(n));
+    if (task == null) {
+      throw new IllegalArgumentException("no such job: " + n);
+    }
+    return task;
   }
 
   /**

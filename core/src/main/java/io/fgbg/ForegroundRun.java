@@ -25,6 +25,8 @@ final class ForegroundRun {
   int iterationsLeft;
   /** Interrupts the caller received during the run; touched by the caller thread only. */
   int interrupts;
+  /** The task this run made has been cancelled on its behalf; touched by the baton holder only. */
+  boolean cancelRequested;
 
   private final AtomicInteger ending = new AtomicInteger(RUNNING);
 

@@ -7,19 +7,30 @@ import java.util.concurrent.CompletionStage;
  * loop's inbox once the stage completes, with the stage's value or exception. Cancelling the task
  * cancels the stage, where the stage allows it.
  */
-final class StageTask<T> extends AbstractFuture<T> implements Task<T> {
-  private final String name; // null when only awaited, not a job of its own
+final class StageTask<T> extends AbstractTask<T> {
   private final CompletionStage<T> stage;
 
-  private StageTask(EventLoop loop, CompletionStage<T> stage, boolean isJob) {
+  /** A job (runInBackground of a stage): numbered and listed. */
+  private StageTask(EventLoop loop, CompletionStage<T> stage) {
     super(loop);
     this.stage = stage;
-    this.name = isJob ? loop.registerTask(this) : null;
+  }
+
+  /** A future that is only awaited (await of a stage): not a job; named "a CompletableFuture". */
+  private StageTask(CompletionStage<T> stage, EventLoop loop) {
+    super(loop, "a " + kind(stage));
+    this.stage = stage;
+  }
+
+  /** The stage's class as a person names it: "CompletableFuture". */
+  private static String kind(CompletionStage<?> stage) {
+    String kind = stage.getClass().getSimpleName();
+    return kind.isEmpty() ? "CompletionStage" : kind;
   }
 
   /** A task that follows {@code stage}. Baton holder only. */
   static <T> StageTask<T> follow(EventLoop loop, CompletionStage<T> stage, boolean isJob) {
-    StageTask<T> task = new StageTask<>(loop, stage, isJob);
+    StageTask<T> task = isJob ? new StageTask<>(loop, stage) : new StageTask<>(stage, loop);
     stage.whenComplete(
         (value, failure) -> {
           Throwable cause = failure == null ? null : Throwables.unwrap(failure);
@@ -42,13 +53,13 @@ final class StageTask<T> extends AbstractFuture<T> implements Task<T> {
   }
 
   @Override
-  public String name() {
-    return name == null ? "future" : name;
+  String jobState() {
+    return "Waiting";
   }
 
   @Override
-  String describe() {
-    return name();
+  String jobDetail() {
+    return "following a " + kind(stage);
   }
 
   @Override

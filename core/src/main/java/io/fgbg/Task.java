@@ -20,11 +20,28 @@ import java.util.function.Consumer;
  */
 public interface Task<T> {
   /**
-   * The task's name: {@code "Task-1"}, {@code "Task-2"}, ... in the order the loop made them.
+   * The task's name: {@code "Task-1"}, {@code "Task-2"}, ... in the order the loop made them,
+   * unless named with {@link #setName}. The N of "Task-N" is the task's job number, which {@link
+   * Fgbg#jobs()} lists and {@link Fgbg#job(int)} takes, whatever its name.
    *
    * @return the name, never null
    */
   String name();
+
+  /**
+   * Names the task (asyncio's {@code Task.set_name}): {@link #name()} returns {@code name} from
+   * now on, and the job table and job notices show it. The job number does not change. Safe from
+   * any thread; never suspends.
+   *
+   * <p>This default throws; the tasks fgbg makes all support naming.
+   *
+   * @param name the new name
+   * @throws NullPointerException if {@code name} is null
+   * @throws UnsupportedOperationException if this implementation cannot be named
+   */
+  default void setName(String name) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot be named");
+  }
 
   /**
    * Tells whether the task is done (with a result, an exception, or cancelled).

@@ -26,6 +26,9 @@ final class Tasks {
     for (AbstractFuture<?> f : fs) {
       requireSameLoop(loop, f);
     }
+    for (AbstractFuture<?> f : fs) {
+      f.markObserved(); // the caller gets them back done: their outcomes are its to take
+    }
     LoopFuture<Void> waiter = new LoopFuture<>(loop, "waitTasks of " + self.name());
     TimerHandle timeoutHandle =
         timeout == null
@@ -75,6 +78,7 @@ final class Tasks {
     CoroutineTask<?> self = Fgbg.requireTask("waitFor");
     EventLoop loop = self.loop;
     requireSameLoop(loop, fut);
+    fut.markObserved();
     if (timeout == null) {
       return self.await(fut);
     }
@@ -157,6 +161,9 @@ final class Tasks {
     }
     for (AbstractFuture<?> child : children) {
       requireSameLoop(self.loop, child);
+    }
+    for (AbstractFuture<?> child : children) {
+      child.markObserved(); // gather throws the first failure and takes the others' (asyncio's)
     }
     Gathering<T> outer = new Gathering<>(self.loop, children, false);
     return self.await(outer);

@@ -3,51 +3,70 @@ package io.fgbg.shell;
 import static io.fgbg.Fgbg.allTasks;
 import static io.fgbg.Fgbg.await;
 import static io.fgbg.Fgbg.callInBackground;
+import static io.fgbg.Fgbg.job;
+import static io.fgbg.Fgbg.jobs;
 import static io.fgbg.Fgbg.runInForeground;
 import static io.fgbg.Fgbg.scheduleCoroutine;
 import static io.fgbg.Fgbg.sleep;
 import static java.time.Duration.ZERO;
+import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofSeconds;
 
 import io.fgbg.Coroutine;
 import io.fgbg.EventLoop;
 import io.fgbg.Task;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * Replays the sessions of the original proposal as narrated scripts: each command is shown as a
  * user would type it at the prompt, then run, so that what it prints appears under it.
  *
- * <p>Run it with {@code bin/fgbg demo [tickers|threads|all]}.
+ * <p>Run it with {@code bin/fgbg demo [tickers|threads|all]}. Job notices ({@code [1]-  Cancelled
+ * Task-1}) are printed by fgbg itself, on standard error, when a foreground run returns, as they
+ * would be at the shell's prompt.
  */
 public final class Demos {
   private static final PrintStream out = System.out;
 
+  /** One narrated session. */
+  @FunctionalInterface
+  interface Demo {
+    void run() throws Exception;
+  }
+
+  /** The demos by name, in the order {@code all} runs them. */
+  static final Map<String, Demo> DEMOS = new LinkedHashMap<>();
+
+  static {
+    DEMOS.put("tickers", Demos::tickers);
+    DEMOS.put("threads", Demos::threads);
+  }
+
   private Demos() {}
 
   /**
-   * Runs the demos named on the command line ({@code tickers}, {@code threads}, or {@code all},
-   * the default).
+   * Runs the demo named on the command line ({@code tickers}, {@code threads}), or all of them
+   * ({@code all}, the default), one after another on the main thread's loop.
    *
-   * @param args the demo names
+   * @param args the demo name
    * @throws Exception if a demo fails
    */
   public static void main(String[] args) throws Exception {
     String which = args.length == 0 ? "all" : args[0].toLowerCase(Locale.ROOT);
-    switch (which) {
-      case "tickers" -> tickers();
-      case "threads" -> threads();
-      case "all" -> {
-        tickers();
-        threads();
-      }
-      default -> {
-        System.err.println("unknown demo: " + which + " (try: tickers, threads, all)");
-        System.exit(2);
-      }
+    Demo demo = DEMOS.get(which);
+    if (demo == null && !which.equals("all")) {
+      System.err.println(
+          "unknown demo: " + which + " (try: " + String.join(", ", DEMOS.keySet()) + ", all)");
+      System.exit(2);
+    }
+    for (Demo each : demo != null ? List.of(demo) : DEMOS.values()) {
+      each.run();
     }
     EventLoop.current().close();
   }
@@ -77,6 +96,8 @@ public final class Demos {
     prompt("Task<Void> ticker1 = scheduleCoroutine(ticker)   // like 'ticker &'");
     Task<Void> ticker1 = scheduleCoroutine(ticker());
     say("nothing prints: the loop runs only in the foreground. " + ticker1);
+    prompt("jobs()   // like the shell's: every task has a job number");
+    jobs();
     prompt("runInForeground(sleep(ofSeconds(5)))   // run the loop for 5 s");
     runInForeground(sleep(ofSeconds(5)));
     prompt("runInForeground(sleep(ofSeconds(3)))   // the ticker resumes where it left off");
@@ -85,10 +106,12 @@ public final class Demos {
     Task<Void> ticker2 = scheduleCoroutine(ticker());
     prompt("runInForeground(sleep(ofSeconds(3)))   // two tickers interleave");
     runInForeground(sleep(ofSeconds(3)));
-    prompt("allTasks()");
-    out.println(allTasks());
+    prompt("jobs()   // number, state, age, name, and what each waits on");
+    jobs();
     prompt("ticker1.cancel()");
     out.println(ticker1.cancel());
+    say("a foreground run ends by reporting the background jobs that finished meanwhile,");
+    say("as bash does at its prompt ('+' marks the most recent job, '-' the one before):");
     prompt("runInForeground(sleep(ZERO))   // one step of the loop: the cancel takes effect");
     runInForeground(sleep(ZERO));
     prompt("ticker2.cancel()");
@@ -131,10 +154,8 @@ public final class Demos {
     out.println(call);
 
     say("Parallel loading: two slow loads at once take as long as the slower one.");
-    show(
-        """
-        Callable<String> loadConfig = () -> { Thread.sleep(1000); return "config loaded"; };
-        Callable<String> loadData = () -> { Thread.sleep(2000); return "data loaded"; };""");
+    prompt("Callable<String> loadConfig = () -> { Thread.sleep(1000); return \"config loaded\"; };");
+    prompt("Callable<String> loadData = () -> { Thread.sleep(2000); return \"data loaded\"; };");
     prompt("var a = callInBackground(loadConfig); var b = callInBackground(loadData)");
     long start = System.nanoTime();
     Task<String> a = callInBackground(load("config", 1));
@@ -142,6 +163,22 @@ public final class Demos {
     prompt("List.of(runInForeground(a), runInForeground(b))");
     out.println(List.of(runInForeground(a), runInForeground(b)));
     out.printf("took %.1f s, not 3 s%n", (System.nanoTime() - start) / 1e9);
+
+    say("A failure in the background is not lost: the next foreground run reports it.");
+    prompt(
+        "var fetch = callInBackground(() -> { throw new IOException(\"connection reset\"); })");
+    Task<Object> fetch =
+        callInBackground(
+            () -> {
+              throw new IOException("connection reset");
+            });
+    int number = Integer.parseInt(fetch.name().substring("Task-".length())); // its job number
+    prompt("fetch.setName(\"fetch\")   // asyncio's set_name; the job number stays");
+    fetch.setName("fetch");
+    prompt("runInForeground(sleep(ofMillis(500)))   // any foreground run");
+    runInForeground(sleep(ofMillis(500)));
+    prompt("job(" + number + ").exception()   // the job, by the number in the notice");
+    out.println(job(number).exception());
   }
 
   private static Callable<String> load(String what, int seconds) {
@@ -161,12 +198,13 @@ public final class Demos {
   }
 
   private static void show(String code) {
-    for (String line : code.split("\n")) {
-      out.println("fgbg> " + line);
+    String[] lines = code.split("\n");
+    for (int i = 0; i < lines.length; i++) {
+      out.println((i == 0 ? "jshell> " : "   ...> ") + lines[i]);
     }
   }
 
   private static void prompt(String command) {
-    out.println("fgbg> " + command);
+    out.println("jshell> " + command);
   }
 }

@@ -2,12 +2,6 @@ package io.fgbg.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fgbg.EventLoop;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
-import java.util.List;
-import jdk.jshell.JShell;
-import jdk.jshell.SnippetEvent;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,73 +13,79 @@ class ForeignStopTest {
 
   @Test
   void aForegroundRunStoppedFromOutsideLeavesTheLoopIdleAndItsTasksResumable() throws Exception {
-    try (JShell shell = JShell.create()) {
-      shell.addToClasspath(libraryClasses());
-      eval(shell, "import io.fgbg.*;");
-      eval(shell, "import static io.fgbg.Fgbg.*;");
-      eval(shell, "import static java.time.Duration.*;");
-      eval(shell, "var ticks = new java.util.concurrent.atomic.AtomicInteger();");
-      eval(
-          shell,
-          "Task<Void> ticker = scheduleCoroutine(() -> {"
-              + " while (true) { ticks.incrementAndGet(); await(sleep(ofMillis(20))); } });");
+    try (JShellSession session = new JShellSession()) {
+      session.eval("var ticks = new java.util.concurrent.atomic.AtomicInteger();");
+      session.eval(
+          "Task<Void> ticker = scheduleCoroutine(() -> { while (true) {"
+              + " if (ticks.incrementAndGet() == 10) System.out.println(\"ticked 10 times\");"
+              + " await(sleep(ofMillis(20))); } });");
 
-      Thread ctrlC =
-          Thread.ofPlatform()
-              .start(
-                  () -> {
-                    try {
-                      Thread.sleep(1000); // the ticker's loop runs in the snippet meanwhile
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                    shell.stop();
-                  });
+      Thread ctrlC = ctrlCOnOutput(session, "ticked 10 times"); // while the loop runs the ticker
       long start = System.nanoTime();
-      shell.eval("runInForeground(sleep(ofSeconds(60)));");
+      session.shell.eval("runInForeground(sleep(ofSeconds(60)));");
       ctrlC.join();
       assertThat((System.nanoTime() - start) / 1e9).as("stopped, not run to the end").isLessThan(30);
 
-      assertThat(evalUntil(shell, "EventLoop.current().isRunning()", "false"))
+      assertThat(session.evalUntil("EventLoop.current().isRunning()", "false"))
           .as("the loop is released")
           .isEqualTo("false");
-      int before = Integer.parseInt(eval(shell, "ticks.get()"));
-      Thread.sleep(200);
-      assertThat(Integer.parseInt(eval(shell, "ticks.get()")))
+      int before = Integer.parseInt(session.eval("ticks.get()"));
+      assertThat(session.eval("allTasks().size()")).as("the sleep it ran is gone").isEqualTo("1");
+      assertThat(Integer.parseInt(session.eval("ticks.get()")))
           .as("nobody runs the loop: the ticker waits")
           .isEqualTo(before);
-      assertThat(eval(shell, "runInForeground(sleep(ofMillis(200), \"again\"))"))
+      assertThat(session.eval("runInForeground(sleep(ofMillis(200), \"again\"))"))
           .isEqualTo("\"again\"");
-      assertThat(Integer.parseInt(eval(shell, "ticks.get()")))
+      assertThat(Integer.parseInt(session.eval("ticks.get()")))
           .as("the ticker resumed in the next foreground run")
           .isGreaterThan(before);
-      assertThat(eval(shell, "ticker.isDone()")).isEqualTo("false");
+      assertThat(session.eval("ticker.isDone()")).isEqualTo("false");
     }
   }
 
-  private static String libraryClasses() throws URISyntaxException {
-    return Path.of(EventLoop.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-        .toString();
-  }
+  @Test
+  void theTaskAStoppedRunMadeIsCancelledAndCleansUpBeforeThePromptReturns() throws Exception {
+    try (JShellSession session = new JShellSession()) {
+      session.eval("var ticks = new java.util.concurrent.atomic.AtomicInteger();");
+      session.eval("var log = new java.util.concurrent.CopyOnWriteArrayList<String>();");
+      session.eval(
+          "Task<Void> ticker = scheduleCoroutine(() -> {"
+              + " while (true) { ticks.incrementAndGet(); await(sleep(ofMillis(20))); } });");
 
-  /** Evaluates one snippet; returns its value, failing on a rejected snippet or an exception. */
-  private static String eval(JShell shell, String snippet) {
-    List<SnippetEvent> events = shell.eval(snippet);
-    SnippetEvent last = events.get(events.size() - 1);
-    assertThat(last.exception()).as(snippet).isNull();
-    assertThat(last.status().isDefined()).as("%s: %s", snippet, last.status()).isTrue();
-    return last.value();
-  }
+      Thread ctrlC = ctrlCOnOutput(session, "foreground started");
+      session.shell.eval(
+          "runInForeground(() -> {"
+              + " try { System.out.println(\"foreground started\"); await(sleep(ofSeconds(60)));"
+              + " return 1; }"
+              + " finally { log.add(\"cleanup of \" + currentTask().name() + \": \""
+              + " + (currentTask().isCancelled() ? \"done\" : \"cancelling\")); } })");
+      ctrlC.join();
 
-  /** Evaluates {@code snippet} until it gives {@code expected}, for 10 s at most. */
-  private static String evalUntil(JShell shell, String snippet, String expected)
-      throws InterruptedException {
-    long end = System.nanoTime() + 10_000_000_000L;
-    String value = eval(shell, snippet);
-    while (!expected.equals(value) && System.nanoTime() < end) {
-      Thread.sleep(20);
-      value = eval(shell, snippet);
+      assertThat(session.eval("log")).isEqualTo("[cleanup of Task-2: cancelling]");
+      assertThat(session.eval("allTasks()"))
+          .as("only the background ticker is left; the foreground task is done")
+          .isEqualTo("[Task[Task-1, pending]]");
+      assertThat(session.eval("EventLoop.current().isRunning()")).isEqualTo("false");
+      int before = Integer.parseInt(session.eval("ticks.get()"));
+      session.eval("runInForeground(sleep(ofMillis(200)))");
+      assertThat(Integer.parseInt(session.eval("ticks.get()")))
+          .as("the ticker resumed in the next foreground run")
+          .isGreaterThan(before);
     }
-    return value;
+  }
+
+  /** Stops the session's running snippet, as Ctrl-C does, once it has printed {@code text}. */
+  private static Thread ctrlCOnOutput(JShellSession session, String text) {
+    return Thread.ofPlatform()
+        .start(
+            () -> {
+              try {
+                if (session.awaitOutput(text)) {
+                  session.shell.stop();
+                }
+              } catch (InterruptedException e) {
+                // the test is over
+              }
+            });
   }
 }

@@ -1,0 +1,78 @@
+package io.fgbg;
+
+import java.util.Objects;
+
+/**
+ * What every kind of task shares beyond the future: a name, and a place in the loop's job table
+ * ({@link Jobs}): a job number, the loop time it was made at, and whether the user made it at the
+ * prompt (between foreground runs) or a task made it.
+ *
+ * <p>Invariants: {@code number}, {@code createdAt} and {@code topLevel} never change; {@code name}
+ * is volatile because any thread may rename the task; the job-table fields below it are touched
+ * only by the thread holding the loop's baton.
+ *
+ * @param <T> the type of the result
+ */
+abstract class AbstractTask<T> extends AbstractFuture<T> implements Task<T> {
+  /** The job number: the N of the default name "Task-N"; 0 for a future that is not a job. */
+  final int number;
+  /** The loop's time when the task was made, in nanoseconds. */
+  final long createdAt;
+  /** Made from plain code outside any run of the loop (at the prompt): a background job. */
+  final boolean topLevel;
+  private volatile String name;
+
+  // ---- the job table's, baton holder only
+
+  /** Already reported as finished, or listed by jobs(): not to be reported again. */
+  boolean reported;
+
+  /** A task that is a job: numbered, listed, reported. Baton holder only. */
+  AbstractTask(EventLoop loop) {
+    super(loop);
+    Jobs jobs = loop.jobs;
+    this.number = jobs.nextNumber();
+    this.createdAt = jobs.now();
+    this.topLevel = !loop.isRunning(); // the loop runs for tasks and callbacks, not the prompt
+    this.name = "Task-" + number;
+    jobs.add(this);
+  }
+
+  /** A future that only waits inside fgbg (an awaited stage): no number, never listed. */
+  AbstractTask(EventLoop loop, String name) {
+    super(loop);
+    this.number = 0;
+    this.createdAt = 0;
+    this.topLevel = false;
+    this.name = name;
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  @Override
+  public final void setName(String name) {
+    this.name = Objects.requireNonNull(name, "name");
+  }
+
+  @Override
+  final String describe() {
+    return name;
+  }
+
+  /** True for a numbered task, which the job table lists. */
+  final boolean isJob() {
+    return number != 0;
+  }
+
+  /**
+   * The state of a pending task in the job table: "Pending" (not started), "Ready", "Running" or
+   * "Waiting". Baton holder only.
+   */
+  abstract String jobState();
+
+  /** What the job table says after the name of a pending task (what it waits on), or "". */
+  abstract String jobDetail();
+}

@@ -1,0 +1,295 @@
+package io.fgbg;
+
+import java.io.PrintStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A loop's job table: the tasks that are not done (asyncio's {@code _all_tasks}), and, the way a
+ * POSIX shell keeps them, the jobs that finished and have not been reported yet.
+ *
+ * <p>Every task has a job number, the N of its default name "Task-N". A <em>background job</em>
+ * is a task made from plain code between foreground runs (at the prompt): when it finishes, it is
+ * reported once, at the end of the next {@code runInForeground}, as bash reports {@code [2]+
+ * Done ticker} at its next prompt; unless somebody took its outcome meanwhile (awaited it,
+ * gathered it, read its result, ran it in the foreground), as bash says nothing of a job that
+ * {@code wait} or {@code fg} reaped. A task that another task (or a callback) made is reported only
+ * if it failed and nobody took its exception: asyncio's "Task exception was never retrieved", at a
+ * time one can count on.
+ *
+ * <p>Memory stays bounded in a loop that runs for days: a finished task is kept only until it is
+ * reported ({@value #KEPT_FINISHED} at most waiting for a report), then among the last {@value
+ * #KEPT_REPORTED} reported, for {@link Fgbg#job(int)}.
+ *
+ * <p>Invariants: only the thread holding the loop's baton touches the table; {@code notices} is
+ * volatile. Job numbers grow with every task made, so the pending set's order is number order.
+ */
+final class Jobs {
+  static final int KEPT_FINISHED = 1000;
+  static final int KEPT_REPORTED = 32;
+
+  private static final Comparator<AbstractTask<?>> BY_NUMBER =
+      Comparator.comparingInt(task -> task.number);
+
+  private final EventSources sources;
+  private final LinkedHashSet<AbstractTask<?>> pending = new LinkedHashSet<>();
+  private int counter;
+  /** Finished tasks that may need a report, oldest first. */
+  private final ArrayDeque<AbstractTask<?>> finished = new ArrayDeque<>();
+  /** Finished tasks pushed out of {@code finished} unreported, since the last report. */
+  private int dropped;
+  /** The last tasks reported (or reaped silently), for job(n) after a notice. */
+  private final ArrayDeque<AbstractTask<?>> reported = new ArrayDeque<>();
+  /** Print notices at the end of foreground runs. */
+  volatile boolean notices = true;
+
+  Jobs(EventSources sources) {
+    this.sources = sources;
+  }
+
+  // ---- the life of a task
+
+  int nextNumber() {
+    return ++counter;
+  }
+
+  /** The loop's time, read without moving a ticking virtual clock. */
+  long now() {
+    return sources.peekNow();
+  }
+
+  void add(AbstractTask<?> task) {
+    pending.add(task);
+  }
+
+  /** A job became done; {@code foreground}: the task of the run now going on, whose caller sees it. */
+  void done(AbstractTask<?> task, boolean foreground) {
+    pending.remove(task);
+    if (foreground || !(task.topLevel || isUnseenFailure(task))) {
+      return;
+    }
+    finished.addLast(task);
+    if (finished.size() > KEPT_FINISHED) {
+      remember(finished.pollFirst());
+      dropped++;
+    }
+  }
+
+  private static boolean isUnseenFailure(AbstractTask<?> task) {
+    return !task.isObserved() && !task.isCancelled() && task.failureNow() != null;
+  }
+
+  /** True if the finished {@code task} is still worth a report. */
+  private static boolean needsReport(AbstractTask<?> task) {
+    return !task.reported && !task.isObserved() && (task.topLevel || isUnseenFailure(task));
+  }
+
+  private void remember(AbstractTask<?> task) {
+    task.reported = true;
+    reported.addLast(task);
+    if (reported.size() > KEPT_REPORTED) {
+      reported.pollFirst();
+    }
+  }
+
+  // ---- what the loop and Fgbg ask
+
+  /** The tasks that are not done, in the order they were made. */
+  Set<Task<?>> pendingTasks() {
+    return Collections.unmodifiableSet(new LinkedHashSet<Task<?>>(pending));
+  }
+
+  /** The same, for close() to cancel. */
+  List<AbstractFuture<?>> pendingList() {
+    return new ArrayList<>(pending);
+  }
+
+  boolean hasPending() {
+    return !pending.isEmpty();
+  }
+
+  /** The task numbered {@code n}: pending, or finished and still remembered; else null. */
+  AbstractTask<?> find(int n) {
+    for (var group : List.of(pending, finished, reported)) {
+      for (AbstractTask<?> task : group) {
+        if (task.number == n) {
+          return task;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The notices of the jobs that finished since the last report, one line each, and marks them
+   * reported; none while notices are off (they then wait for {@code jobs()}).
+   */
+  List<String> takeNotices() {
+    if (!notices || finished.isEmpty()) {
+      return List.of();
+    }
+    List<AbstractTask<?>> toReport = takeFinished();
+    toReport.sort(BY_NUMBER); // as bash reports them: in job order, not in the order they ended
+    List<AbstractTask<?>> table = new ArrayList<>(pending);
+    table.addAll(toReport);
+    List<String> lines = format(toReport, markers(table), false);
+    addDropped(lines);
+    return lines;
+  }
+
+  /** The job table, as {@code jobs()} prints it; the finished jobs listed count as reported. */
+  String table() {
+    List<AbstractTask<?>> rows = new ArrayList<>(pending);
+    rows.addAll(takeFinished());
+    rows.sort(BY_NUMBER);
+    List<String> lines = format(rows, markers(rows), true);
+    addDropped(lines);
+    StringBuilder text = new StringBuilder();
+    for (String line : lines) {
+      text.append(line).append(System.lineSeparator());
+    }
+    return text.toString();
+  }
+
+  /** At close: the finished tasks are of no more use. */
+  void forgetFinished() {
+    finished.clear();
+    reported.clear();
+    dropped = 0;
+  }
+
+  /** Prints notices on {@code System.err}, as bash prints job notices on its standard error. */
+  static void print(List<String> notices) {
+    if (notices.isEmpty()) {
+      return;
+    }
+    PrintStream err = System.err;
+    for (String line : notices) {
+      err.println(line);
+    }
+    err.flush();
+  }
+
+  /** Empties {@code finished}: returns those that need a report; all are remembered. */
+  private List<AbstractTask<?>> takeFinished() {
+    List<AbstractTask<?>> toReport = new ArrayList<>();
+    for (AbstractTask<?> task : finished) {
+      if (needsReport(task)) {
+        toReport.add(task);
+      }
+      remember(task);
+    }
+    finished.clear();
+    return toReport;
+  }
+
+  private void addDropped(List<String> lines) {
+    if (dropped > 0) {
+      lines.add(
+          "... and "
+              + dropped
+              + " more finished jobs, not kept (the last "
+              + KEPT_FINISHED
+              + " are kept until reported)");
+      dropped = 0;
+    }
+  }
+
+  // ---- formatting
+
+  /**
+   * bash's {@code +} and {@code -}: the numbers of the two most recent background jobs in {@code
+   * table} (0 for none). Tasks that tasks made get no marker.
+   */
+  private static int[] markers(List<AbstractTask<?>> table) {
+    int current = 0;
+    int previous = 0;
+    for (AbstractTask<?> task : table) {
+      if (!task.topLevel || task.number == current) {
+        continue;
+      }
+      if (task.number > current) {
+        previous = current;
+        current = task.number;
+      } else if (task.number > previous) {
+        previous = task.number;
+      }
+    }
+    return new int[] {current, previous};
+  }
+
+  /**
+   * One line per task, in columns: {@code [N]M  State  [age]  name  detail}, like bash's {@code
+   * jobs}; each column but the last as wide as its widest entry.
+   */
+  private List<String> format(List<AbstractTask<?>> tasks, int[] markers, boolean withAge) {
+    long now = now();
+    List<String[]> rows = new ArrayList<>(tasks.size());
+    int[] widths = new int[5];
+    for (AbstractTask<?> task : tasks) {
+      char marker =
+          task.number == markers[0] ? '+' : task.number == markers[1] ? '-' : ' ';
+      String[] row = {
+        "[" + task.number + "]" + marker,
+        task.isDone() ? finishedState(task) : task.jobState(),
+        withAge ? age(now - task.createdAt) : "",
+        task.name(),
+        task.isDone() ? finishedDetail(task) : task.jobDetail()
+      };
+      for (int i = 0; i < row.length; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+      rows.add(row);
+    }
+    List<String> lines = new ArrayList<>(rows.size());
+    for (String[] row : rows) {
+      StringBuilder line = new StringBuilder();
+      pad(line, row[0], widths[0], false);
+      pad(line, row[1], widths[1], false);
+      if (withAge) {
+        pad(line, row[2], widths[2], true);
+      }
+      pad(line, row[3], row[4].isEmpty() ? 0 : widths[3], false);
+      line.append(row[4]);
+      lines.add(line.toString().stripTrailing());
+    }
+    return lines;
+  }
+
+  private static void pad(StringBuilder line, String text, int width, boolean right) {
+    if (right) {
+      line.append(" ".repeat(width - text.length())).append(text);
+    } else {
+      line.append(text).append(" ".repeat(Math.max(0, width - text.length())));
+    }
+    line.append("  ");
+  }
+
+  private static String finishedState(AbstractTask<?> task) {
+    if (task.isCancelled()) {
+      return "Cancelled";
+    }
+    return task.failureNow() == null ? "Done" : "Failed";
+  }
+
+  private static String finishedDetail(AbstractTask<?> task) {
+    Throwable failure = task.failureNow();
+    if (task.isCancelled() || failure == null) {
+      return "";
+    }
+    String brief = Throwables.brief(failure);
+    int newline = brief.indexOf('\n');
+    return newline < 0 ? brief : brief.substring(0, newline).stripTrailing() + " ...";
+  }
+
+  /** "12.3 s": a task's age on the loop's clock. */
+  static String age(long nanos) {
+    return String.format(Locale.ROOT, "%.1f s", Math.max(0, nanos) / 1e9);
+  }
+}

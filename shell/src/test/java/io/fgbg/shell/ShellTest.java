@@ -1,0 +1,155 @@
+package io.fgbg.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fgbg.EventLoop;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The interactive shell ({@code bin/fgbg}): the JShell tool as {@link Shell} starts it, fed with
+ * typed lines, and JShell sessions for what happens between prompts.
+ */
+class ShellTest {
+
+  /** Runs the shell with {@code typed} as the keyboard; returns all it printed. */
+  private static String session(String typed) throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+    int status =
+        Shell.Tool.start(
+            new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)),
+            out,
+            out,
+            new HashMap<>(), // not the user's JShell settings and history
+            new String[0]);
+    assertThat(status).isZero();
+    return printed.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aTaskScheduledAtThePromptGivesItsResultInTheForeground() throws Exception {
+    String printed =
+        session(
+            """
+            var t = scheduleCoroutine(() -> { System.out.println("hi"); return 42; });
+            runInForeground(t)
+            /exit
+            """);
+    assertThat(printed).contains("t ==> Task[Task-1, pending]", "hi", "$2 ==> 42");
+  }
+
+  @Test
+  void theProposalsTickerSessionCanBeTypedAlmostAsWritten() throws Exception {
+    String printed =
+        session(
+            """
+            Coroutine<Void> ticker = () -> {
+                for (int i = 0; ; i++) {
+                    System.out.println(i);
+                    await(sleep(ofMillis(100)));
+                }
+            };
+            Task<Void> ticker1 = scheduleCoroutine(ticker);
+            runInForeground(sleep(ofMillis(450)));
+            System.out.println("resuming");
+            runInForeground(sleep(ofMillis(250)));
+            jobs()
+            ticker1.cancel()
+            runInForeground(sleep(ZERO))
+            /exit
+            """);
+    List<String> lines = printed.lines().map(String::strip).toList();
+    assertThat(lines)
+        .anyMatch(line -> line.matches("\\[1]\\+  Waiting  \\d+\\.\\d s  Task-1  sleep of Task-1"))
+        .anyMatch(line -> line.endsWith("[1]+  Cancelled  Task-1"));
+    // what the ticker printed, and where the user typed in between (how many ticks fit in a run
+    // depends on the machine's pace; that it resumes where it left off does not)
+    List<String> ticks =
+        lines.stream().filter(line -> line.matches("\\d+") || line.equals("resuming")).toList();
+    int resumed = ticks.indexOf("resuming");
+    assertThat(ticks.subList(0, 3)).containsExactly("0", "1", "2");
+    assertThat(resumed).isPositive().isLessThan(ticks.size() - 1);
+    assertThat(ticks.get(resumed + 1)).isEqualTo(String.valueOf(resumed));
+  }
+
+  @Test
+  void whatABackgroundThreadPrintsWhileThePromptWaitsShowsUp() throws Exception {
+    try (JShellSession session = new JShellSession()) {
+      session.eval(
+          "var call = callInBackground(() -> {"
+              + " System.out.println(\"out of a background thread\");"
+              + " System.err.println(\"err of a background thread\"); return 1; });");
+      // no snippet runs now: the thread prints on its own
+      assertThat(session.awaitOutput("out of a background thread")).isTrue();
+      assertThat(session.awaitOutput("err of a background thread")).isTrue();
+      assertThat(session.eval("runInForeground(call)")).isEqualTo("1");
+    }
+  }
+
+  @Test
+  void aBackgroundFailureIsReportedWhenTheNextForegroundRunReturns() throws Exception {
+    try (JShellSession session = new JShellSession()) {
+      session.eval(
+          "var fetch = callInBackground(() -> {"
+              + " throw new java.io.IOException(\"connection reset\"); });");
+      session.eval(
+          "runInForeground(() -> { while (!fetch.isDone()) await(sleep(ofMillis(10)));"
+              + " return null; })");
+      assertThat(session.awaitOutput("[1]+  Failed  Task-1  IOException: connection reset"))
+          .as(session.output())
+          .isTrue();
+      session.eval("runInForeground(sleep(ZERO))");
+      session.eval("jobs()");
+      assertThat(session.output().split("connection reset", -1)).as("reported once").hasSize(2);
+      assertThat(session.eval("job(1).exception().getMessage()"))
+          .isEqualTo("\"connection reset\"");
+    }
+  }
+
+  @Test
+  void aJavaRuntimeWithoutJShellGetsToKnowWhatToInstall() throws Exception {
+    String classPath =
+        String.join(
+            File.pathSeparator, codeSource(EventLoop.class), codeSource(Shell.class));
+    Process shell =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--limit-modules",
+                "java.base,java.prefs",
+                "-cp",
+                classPath,
+                Shell.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    shell.getOutputStream().close();
+    String printed = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(shell.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(shell.exitValue()).isEqualTo(3);
+    assertThat(printed)
+        .startsWith("fgbg: the shell needs JShell, which this Java runtime (")
+        .contains("(missing: jdk.jshell, jdk.jdi)", "A full JDK 21 or later has it");
+  }
+
+  private static String codeSource(Class<?> type) throws Exception {
+    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+  }
+
+  @Test
+  void theStartupImportsTheShellModelAndDurations() {
+    assertThat(Shell.STARTUP.lines().toList())
+        .isEqualTo(
+            List.of(
+                "import io.fgbg.*;",
+                "import static io.fgbg.Fgbg.*;",
+                "import static java.time.Duration.*;"));
+  }
+}
