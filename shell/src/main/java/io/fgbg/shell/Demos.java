@@ -7,16 +7,26 @@ import static io.fgbg.Fgbg.job;
 import static io.fgbg.Fgbg.jobs;
 import static io.fgbg.Fgbg.runInForeground;
 import static io.fgbg.Fgbg.scheduleCoroutine;
+import static io.fgbg.Fgbg.openConnection;
 import static io.fgbg.Fgbg.sleep;
+import static io.fgbg.Fgbg.startServer;
+import static io.fgbg.Fgbg.waitTasks;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.time.Duration.ZERO;
 import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofSeconds;
 
+import io.fgbg.Connection;
+import io.fgbg.ConnectionHandler;
 import io.fgbg.Coroutine;
 import io.fgbg.EventLoop;
+import io.fgbg.Server;
 import io.fgbg.Task;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +37,7 @@ import java.util.concurrent.Callable;
  * Replays the sessions of the original proposal as narrated scripts: each command is shown as a
  * user would type it at the prompt, then run, so that what it prints appears under it.
  *
- * <p>Run it with {@code bin/fgbg demo [tickers|threads|all]}. Job notices ({@code [1]-  Cancelled
+ * <p>Run it with {@code bin/fgbg demo [tickers|threads|echo|all]}. Job notices ({@code [1]-  Cancelled
  * Task-1}) are printed by fgbg itself, on standard error, when a foreground run returns, as they
  * would be at the shell's prompt.
  */
@@ -46,6 +56,7 @@ public final class Demos {
   static {
     DEMOS.put("tickers", Demos::tickers);
     DEMOS.put("threads", Demos::threads);
+    DEMOS.put("echo", Demos::echo);
   }
 
   private Demos() {}
@@ -179,6 +190,103 @@ public final class Demos {
     runInForeground(sleep(ofMillis(500)));
     prompt("job(" + number + ").exception()   // the job, by the number in the notice");
     out.println(job(number).exception());
+  }
+
+  /** The proposal's third session: two echo servers and parallel clients, all in one thread. */
+  static void echo() throws Exception {
+    title("echo: TCP servers and clients on the loop of this one thread");
+    show(
+        """
+        ConnectionHandler handleTcpEcho = (reader, writer) -> {
+            String message = await(reader.readLine());
+            System.out.println("-> Server received " + message + " from " + writer.peerAddress());
+            System.out.println("<- Server sending: " + message);
+            writer.write(message + "\\n");
+            await(writer.drain());
+            System.out.println("-- Terminate connection");
+        };                                // returning closes the connection""");
+    show(
+        """
+        Coroutine<String> tcpEchoClient(String message, int port) {
+            return () -> {
+                Connection c = await(openConnection("127.0.0.1", port));
+                System.out.println("-> Client sending: " + message);
+                c.writer().write(message + "\\n");
+                String data = await(c.reader().readLine());
+                System.out.println("<- Client received: " + data);
+                c.writer().close();
+                return data;
+            };
+        }""");
+    prompt("Server server1 = runInForeground(startServer(handleTcpEcho, \"127.0.0.1\", 0))");
+    Server server1 = runInForeground(startServer(handleTcpEcho(), "127.0.0.1", 0));
+    prompt("server1.addresses()   // port 0: the system chose a free port");
+    out.println(server1.addresses());
+    prompt("Server server2 = runInForeground(startServer(handleTcpEcho, \"127.0.0.1\", 0))");
+    Server server2 = runInForeground(startServer(handleTcpEcho(), "127.0.0.1", 0));
+    prompt("var echo1 = scheduleCoroutine(tcpEchoClient(\"Hello World!\", server1.port()))");
+    Task<String> echo1 = scheduleCoroutine(tcpEchoClient("Hello World!", server1.port()));
+    prompt("var echo2 = scheduleCoroutine(tcpEchoClient(\"Hello World!\", server2.port()))");
+    Task<String> echo2 = scheduleCoroutine(tcpEchoClient("Hello World!", server2.port()));
+    say("nothing happens yet: the servers and the clients all wait for the loop");
+    prompt("runInForeground(waitTasks(List.of(echo1, echo2)))   // both at once, interleaved");
+    runInForeground(waitTasks(List.of(echo1, echo2)));
+    prompt("List.of(echo1.result(), echo2.result())");
+    out.println(List.of(echo1.result(), echo2.result()));
+
+    say("Blocking client code, on a thread of its own, against the server this thread's loop");
+    say("serves while it waits in the foreground:");
+    show(
+        """
+        Callable<String> blockingClient = () -> {
+            try (Socket socket = new Socket("127.0.0.1", server1.port())) {
+                socket.getOutputStream().write("Hello from a thread\\n".getBytes(UTF_8));
+                return new BufferedReader(new InputStreamReader(socket.getInputStream(), UTF_8))
+                    .readLine();
+            }
+        };""");
+    prompt("runInForeground(callInBackground(blockingClient))");
+    int port = server1.port();
+    out.println(
+        runInForeground(
+            callInBackground(
+                () -> {
+                  try (Socket socket = new Socket("127.0.0.1", port)) {
+                    socket.getOutputStream().write("Hello from a thread\n".getBytes(UTF_8));
+                    return new BufferedReader(
+                            new InputStreamReader(socket.getInputStream(), UTF_8))
+                        .readLine();
+                  }
+                })));
+    prompt("server1.close(); server2.close()   // stop accepting");
+    server1.close();
+    server2.close();
+    prompt("runInForeground(server1.waitClosed())   // and every connection has finished");
+    runInForeground(server1.waitClosed());
+    out.println(server1);
+  }
+
+  private static ConnectionHandler handleTcpEcho() {
+    return (reader, writer) -> {
+      String message = await(reader.readLine());
+      out.println("-> Server received " + message + " from " + writer.peerAddress());
+      out.println("<- Server sending: " + message);
+      writer.write(message + "\n");
+      await(writer.drain());
+      out.println("-- Terminate connection");
+    };
+  }
+
+  private static Coroutine<String> tcpEchoClient(String message, int port) {
+    return () -> {
+      Connection c = await(openConnection("127.0.0.1", port));
+      out.println("-> Client sending: " + message);
+      c.writer().write(message + "\n");
+      String data = await(c.reader().readLine());
+      out.println("<- Client received: " + data);
+      c.writer().close();
+      return data;
+    };
   }
 
   private static Callable<String> load(String what, int seconds) {

@@ -82,6 +82,58 @@ class ShellTest {
   }
 
   @Test
+  void theProposalsEchoSessionCanBeTypedAlmostAsWritten() throws Exception {
+    String printed =
+        session(
+            """
+            ConnectionHandler handleTcpEcho = (reader, writer) -> {
+                String message = await(reader.readLine());
+                System.out.println("Server received " + message);
+                writer.write(message + "\\n");
+                await(writer.drain());
+            };
+            Coroutine<String> tcpEchoClient(String message, int port) {
+                return () -> {
+                    Connection c = await(openConnection("127.0.0.1", port));
+                    c.writer().write(message + "\\n");
+                    return await(c.reader().readLine());
+                };
+            }
+            Server server = runInForeground(startServer(handleTcpEcho, "", 0));
+            Server server2 = runInForeground(startServer(handleTcpEcho, "", 0));
+            var echo1 = scheduleCoroutine(tcpEchoClient("Hello World!", server.port()));
+            var echo2 = scheduleCoroutine(tcpEchoClient("Hello World!", server2.port()));
+            runInForeground(waitTasks(List.of(echo1, echo2))).pending().size()
+            echo1.result() + " / " + echo2.result()
+            server.close(); server2.close();
+            /exit
+            """);
+    assertThat(printed)
+        .contains("Server received Hello World!", "==> 0", "==> \"Hello World! / Hello World!\"")
+        .doesNotContain("Exception", "Error");
+  }
+
+  @Test
+  void theEchoDemoReplaysTheSessionNarrated() throws Exception {
+    String classPath = codeSource(Demos.class) + File.pathSeparator + codeSource(EventLoop.class);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process demo =
+        new ProcessBuilder(java, "-cp", classPath, Demos.class.getName(), "echo")
+            .redirectErrorStream(true)
+            .start();
+    demo.getOutputStream().close();
+    String printed = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(demo.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(demo.exitValue()).as(printed).isZero();
+    assertThat(printed)
+        .contains(
+            "jshell> runInForeground(waitTasks(List.of(echo1, echo2)))",
+            "[Hello World!, Hello World!]",
+            "Hello from a thread",
+            "closed, 0 connections");
+  }
+
+  @Test
   void whatABackgroundThreadPrintsWhileThePromptWaitsShowsUp() throws Exception {
     try (JShellSession session = new JShellSession()) {
       session.eval(
