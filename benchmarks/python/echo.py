@@ -19,6 +19,8 @@ import statistics
 import sys
 import time
 
+from figures import positive
+
 LINE = b"x" * 63 + b"\n"
 
 
@@ -63,16 +65,6 @@ async def main(clients, n, warmup, rounds):
     await asyncio.gather(*HANDLERS)  # each ends at its client's EOF
     await server.wait_closed()
     return per_second
-
-
-def positive(arg, name):
-    try:
-        value = int(arg.replace("_", ""))
-    except ValueError:
-        value = 0
-    if value <= 0:
-        sys.exit(f"echo.py: {name} must be a positive integer, not {arg!r}")
-    return value
 
 
 if __name__ == "__main__":

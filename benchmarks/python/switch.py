@@ -18,6 +18,8 @@ import statistics
 import sys
 import time
 
+from figures import positive
+
 DEFAULT_N = 200_000
 DEFAULT_ROUNDS = 3
 
@@ -39,16 +41,6 @@ async def one_round(n):
 async def main(n, rounds):
     await one_round(n)  # warm-up
     return [await one_round(n) / (2 * n) for _ in range(rounds)]
-
-
-def positive(arg, name):
-    try:
-        value = int(arg.replace("_", ""))
-    except ValueError:
-        value = 0
-    if value <= 0:
-        sys.exit(f"switch.py: {name} must be a positive integer, not {arg!r}")
-    return value
 
 
 if __name__ == "__main__":
