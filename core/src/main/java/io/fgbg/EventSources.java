@@ -78,6 +78,10 @@ final class EventSources {
     return s;
   }
 
+  private boolean watchesSockets() {
+    return io != null && io.isWatching();
+  }
+
   /** Moves what the inbox holds to the end of {@code ready}, in the order it was posted. */
   void drainInbox(ArrayDeque<Object> ready) {
     Runnable callback;
@@ -107,7 +111,7 @@ final class EventSources {
    */
   long collect(ArrayDeque<Object> ready) {
     drainInbox(ready);
-    if (io != null && io.isWatching()) {
+    if (watchesSockets()) {
       io.collect(ready);
     }
     if (timers.isEmpty()) {
@@ -138,18 +142,17 @@ final class EventSources {
   /**
    * Waits until {@code deadline}, a posted callback, a socket's readiness, or a wake-up (an
    * interrupt of the waiting thread ends the wait too; its status is left for the caller to read).
-   * A virtual clock jumps to the deadline instead (it selects only when no timer is set). Does not wait if
-   * {@code loop} must stop now.
+   * A virtual clock jumps to the deadline instead (it selects only when no timer is set). Does not
+   * wait if {@code loop} must stop now.
    */
   void waitForWork(EventLoop loop, long deadline) {
-    boolean selecting = io != null && io.isWatching();
     if (clock.isVirtual() && deadline != NO_DEADLINE) {
       if (inbox.isEmpty()) {
         clock.advanceTo(deadline);
       }
       return;
     }
-    if (selecting) {
+    if (watchesSockets()) {
       selectForWork(loop, deadline);
       return;
     }

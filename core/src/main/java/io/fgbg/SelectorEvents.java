@@ -56,11 +56,7 @@ final class SelectorEvents {
 
   /** Moves the handlers of the channels that are ready now to the end of {@code ready}. */
   void collect(ArrayDeque<Object> ready) {
-    try {
-      selector.selectNow();
-    } catch (IOException e) {
-      throw new UncheckedIOException("the event loop's selector failed", e);
-    }
+    select(-1);
     if (selected.isEmpty()) {
       return;
     }
@@ -79,11 +75,7 @@ final class SelectorEvents {
    * {@code timeoutMillis} have passed (0: no limit). What is ready is left for {@link #collect}.
    */
   void await(long timeoutMillis) {
-    try {
-      selector.select(timeoutMillis);
-    } catch (IOException e) {
-      throw new UncheckedIOException("the event loop's selector failed", e);
-    }
+    select(timeoutMillis);
   }
 
   /** Ends a wait in {@link #await}, or the next one if none is going on; from any thread. */
@@ -99,8 +91,17 @@ final class SelectorEvents {
     } catch (IOException ignored) {
       // closing a socket that failed: nothing more to release
     }
+    select(-1); // deregisters the cancelled key, which closes the descriptor
+  }
+
+  /** Selects: without waiting if {@code timeoutMillis} is negative, else as {@link #await}. */
+  private void select(long timeoutMillis) {
     try {
-      selector.selectNow(); // deregisters the cancelled key, which closes the descriptor
+      if (timeoutMillis < 0) {
+        selector.selectNow();
+      } else {
+        selector.select(timeoutMillis);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("the event loop's selector failed", e);
     }
