@@ -424,9 +424,7 @@ public final class EventLoop implements AutoCloseable {
       }
       run = new ForegroundRun(self, stopped.task, true, -1);
       run.interrupts = 1; // the stop was the first Ctrl-C
-      if (!stopped.cancelRequested) {
-        stopped.task.cancelOnLoop();
-      }
+      stopped.cancelTaskOnce();
       run.cancelRequested = true;
       drive(run, null);
     } catch (Throwable again) { // a second stop: leave at once, the loop consistent
@@ -561,8 +559,7 @@ public final class EventLoop implements AutoCloseable {
       return; // that run is over
     }
     if (run.created && !run.task.isDone()) {
-      run.cancelRequested = true;
-      run.task.cancelOnLoop(); // the run ends when the task has finished its cleanup
+      run.cancelTaskOnce(); // the run ends when the task has finished its cleanup
     } else {
       stopping = true;
     }
@@ -574,9 +571,8 @@ public final class EventLoop implements AutoCloseable {
     if (run.claimHandBack()) {
       handTo(run.caller);
     } else { // the caller has left (two interrupts): nobody to hand it to
-      if (run.created && !run.task.isDone() && !run.cancelRequested) {
-        run.cancelRequested = true;
-        run.task.cancelOnLoop(); // what the first interrupt asked; its request may be in the inbox
+      if (run.created && !run.task.isDone()) {
+        run.cancelTaskOnce(); // what the first interrupt asked; its request may be in the inbox
       }
       endRun();
       releaseRun();

@@ -37,6 +37,14 @@ final class ForegroundRun {
     this.iterationsLeft = iterations;
   }
 
+  /** Cancels the task this run made, once; later requests do nothing. Baton holder only. */
+  void cancelTaskOnce() {
+    if (!cancelRequested) {
+      cancelRequested = true;
+      task.cancelOnLoop();
+    }
+  }
+
   /** The baton holder claims the end of the run: true if the caller is still waiting for it. */
   boolean claimHandBack() {
     return ending.compareAndSet(RUNNING, HANDED_BACK);
