@@ -22,15 +22,18 @@ final class CoroutineTask<T> extends AbstractTask<T> {
   private AbstractFuture<?> waiter;
   /** asyncio's _must_cancel: throw CancellationException when the next step starts. */
   boolean mustCancel;
+  /** The loop's dispatcher, which runs the loop while this task is suspended. */
+  private final Dispatcher dispatcher;
 
   CoroutineTask(EventLoop loop, Coroutine<T> coroutine) {
     super(loop);
     this.coroutine = coroutine;
+    this.dispatcher = loop.dispatcher;
   }
 
   @Override
   String jobState() {
-    if (loop.currentTask == this) {
+    if (dispatcher.currentTask == this) {
       return "Running";
     }
     if (thread == null) {
@@ -46,14 +49,14 @@ final class CoroutineTask<T> extends AbstractTask<T> {
       return "cancel requested";
     }
     AbstractFuture<?> w = waiter;
-    return w != null && !w.isDone() && loop.currentTask != this ? w.describe() : "";
+    return w != null && !w.isDone() && dispatcher.currentTask != this ? w.describe() : "";
   }
 
   /** Runs the whole body on the current thread, which holds the baton: the first step, and on. */
   void runBody() {
     Coroutine<T> body = coroutine;
     coroutine = null;
-    loop.currentTask = this;
+    dispatcher.currentTask = this;
     T result;
     try {
       result = body.run();
@@ -76,7 +79,7 @@ final class CoroutineTask<T> extends AbstractTask<T> {
   }
 
   private void finish() {
-    loop.currentTask = null;
+    dispatcher.currentTask = null;
     waiter = null;
   }
 
@@ -143,9 +146,9 @@ final class CoroutineTask<T> extends AbstractTask<T> {
 
   /** Leaves the task, lets the loop run until this task's next step, then enters it again. */
   private void suspend() {
-    loop.currentTask = null;
-    loop.dispatchWhileSuspended(thread, this);
-    loop.currentTask = this;
+    dispatcher.currentTask = null;
+    dispatcher.dispatch(thread, Dispatcher.Exit.SUSPENDED, this);
+    dispatcher.currentTask = this;
     waiter = null;
     if (mustCancel) {
       mustCancel = false;

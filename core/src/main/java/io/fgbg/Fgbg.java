@@ -697,7 +697,7 @@ public final class Fgbg {
    */
   public static Task<?> currentTask() {
     CoroutineTask<?> task = EventLoop.TASK.get();
-    return task != null && task.loop.currentTask == task ? task : null;
+    return task != null && task.loop.currentTask() == task ? task : null;
   }
 
   // ------------------------------------------------------------------ TCP streams
@@ -782,7 +782,7 @@ public final class Fgbg {
   /** The task running on this thread, or a clear error saying to use runInForeground. */
   static CoroutineTask<?> requireTask(String what) {
     CoroutineTask<?> task = EventLoop.TASK.get();
-    if (task == null || task.loop.currentTask != task) {
+    if (task == null || task.loop.currentTask() != task) {
       throw new IllegalStateException(
           what
               + "() can only be used inside a task: outside one, use runInForeground() to run the"

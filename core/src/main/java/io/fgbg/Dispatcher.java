@@ -1,0 +1,341 @@
+package io.fgbg;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+
+/**
+ * What runs next on a loop: the ready queue, the iterations, and the one dispatch loop that every
+ * thread holding the baton runs (asyncio's {@code _run_once}, second half).
+ *
+ * <p>Each iteration begins with {@link #beginIteration}: posted callbacks, ready sockets and due
+ * timers join the ready queue (see {@link EventSources}), waiting for work when there is none;
+ * then the callbacks that were ready when it began run one after another. A callback is a
+ * {@code Runnable}, or the next step of a {@link CoroutineTask}: to run a step, the holder hands
+ * the baton to that task's thread (see {@link Baton}). {@link #dispatch} is the only place where
+ * callbacks and steps are run.
+ *
+ * <p>Three kinds of thread run the dispatch loop, and they differ only in how they leave it (the
+ * {@link Exit} policy):
+ *
+ * <pre>
+ *   holder                 at the end of the run          when another task's step comes up
+ *   CALLER (the run's)     returns, holding the baton     hands off, parks until the run ends
+ *   SUSPENDED (a task)     hands back to the caller,      hands off, parks until its own step
+ *                          parks until its own step       (its own step: returns at once)
+ *   FREE (a task is done)  hands back, thread ends        hands off, thread ends; a task that
+ *                                                         has not started: runs it on this thread
+ * </pre>
+ *
+ * <p>Thread regime: only the baton holder touches the fields below, except {@code stopNow}
+ * (volatile: a caller's second interrupt writes it).
+ */
+final class Dispatcher {
+  /** How a thread leaves the dispatch loop: see the table above. */
+  enum Exit {
+    CALLER,
+    SUSPENDED,
+    FREE
+  }
+
+  private static final Object STOP = new Object();
+
+  private final EventLoop loop;
+  private final Baton baton;
+  private final EventSources sources;
+
+  private final ArrayDeque<Object> ready = new ArrayDeque<>(); // CoroutineTask steps, Runnables
+  private int ntodo; // callbacks left in the current iteration
+  private boolean stopping; // end the run at the end of this iteration
+  /** Stop at the next callback boundary: the caller was interrupted twice, or has left. */
+  private volatile boolean stopNow;
+  /** The run in progress, or null. */
+  ForegroundRun foreground;
+  /** The task whose step is running (asyncio's current_task), or null. */
+  CoroutineTask<?> currentTask;
+
+  /** Task threads that have left the loop for good; joined by close(). */
+  private final ArrayList<Thread> retiredThreads = new ArrayList<>();
+  private int retiredPruneAt = 1024;
+  private final Thread.Builder.OfVirtual taskThreads = Thread.ofVirtual();
+
+  Dispatcher(EventLoop loop, Baton baton, EventSources sources) {
+    this.loop = loop;
+    this.baton = baton;
+    this.sources = sources;
+  }
+
+  // ------------------------------------------------------------------ one run
+
+  /**
+   * One run for {@code run}'s caller, which holds the baton on entry and, unless it leaves the run
+   * early (detached), on return. {@code first}, if not null, is started at once, ahead of what is
+   * already ready.
+   */
+  void drive(ForegroundRun run, CoroutineTask<?> first) {
+    foreground = run;
+    stopping = run.task != null && run.task.isDone();
+    stopNow = false;
+    if (first != null) {
+      startThread(first);
+      run.awaitEnd();
+    } else {
+      dispatch(run.caller, Exit.CALLER, null);
+    }
+    if (!run.isDetached()) {
+      endRun();
+    }
+  }
+
+  /** The holder reached the end of the run: hand the loop back to the caller, or release it. */
+  private void handBackToCaller() {
+    ForegroundRun run = foreground;
+    if (run.claimHandBack()) {
+      baton.handTo(run.caller);
+    } else { // the caller has left (two interrupts): nobody to hand it to
+      run.cancelTaskIfAsked(); // what the first interrupt asked; its request may be in the inbox
+      endRun();
+      loop.releaseRun();
+    }
+  }
+
+  /** Forgets the run; callbacks of an iteration cut short by a stop run in the next one. */
+  void endRun() {
+    foreground = null;
+    stopping = false;
+    stopNow = false;
+    ntodo = 0;
+  }
+
+  /** Ends the run at the end of this iteration. Baton holder only. */
+  void stopAtEndOfIteration() {
+    stopping = true;
+  }
+
+  /** Asks the loop to stop at the next callback boundary; from any thread. */
+  void stopNow() {
+    stopNow = true;
+    sources.wakeUp();
+  }
+
+  /** True once a stop at the next callback boundary has been asked. */
+  boolean mustStopNow() {
+    return stopNow;
+  }
+
+  // ------------------------------------------------------------------ the dispatch loop
+
+  /**
+   * Runs ready callbacks and steps until {@code exit}'s condition (see the class table). The
+   * calling thread holds the baton on entry. Returns {@code mine} (SUSPENDED: its step is next,
+   * the baton held), a task that has not started for this thread to run (FREE, the baton held),
+   * or null (CALLER: the run is over, the baton held unless the caller left; FREE: the baton has
+   * left this thread).
+   */
+  CoroutineTask<?> dispatch(Thread self, Exit exit, CoroutineTask<?> mine) {
+    for (; ; ) {
+      Object item = nextReady();
+      if (item == STOP) {
+        return atEndOfRun(self, exit, mine);
+      }
+      if (!(item instanceof CoroutineTask<?> task)) {
+        runCallback((Runnable) item);
+        continue;
+      }
+      if (task == mine) {
+        return mine; // our own step is next: no switch at all
+      }
+      Thread thread = task.thread;
+      if (thread == null) {
+        if (task.mustCancel) {
+          task.cancelBeforeStart(); // it never needs a thread
+          continue;
+        }
+        if (exit == Exit.FREE) {
+          return task; // run it on this thread: no thread start, no switch
+        }
+      }
+      boolean nextIsMine = mine != null && ready.peekFirst() == mine; // before the baton leaves
+      if (exit == Exit.FREE) {
+        retire(self);
+      }
+      if (thread != null) {
+        baton.handTo(thread);
+      } else {
+        startThread(task);
+      }
+      return afterHandOff(self, exit, mine, nextIsMine);
+    }
+  }
+
+  private CoroutineTask<?> atEndOfRun(Thread self, Exit exit, CoroutineTask<?> mine) {
+    switch (exit) {
+      case CALLER:
+        return null;
+      case SUSPENDED:
+        handBackToCaller();
+        baton.await(self);
+        return mine;
+      default:
+        retire(self);
+        handBackToCaller();
+        return null;
+    }
+  }
+
+  private CoroutineTask<?> afterHandOff(
+      Thread self, Exit exit, CoroutineTask<?> mine, boolean nextIsMine) {
+    switch (exit) {
+      case CALLER:
+        foreground.awaitEnd();
+        return null;
+      case SUSPENDED:
+        baton.await(self, nextIsMine);
+        return mine;
+      default:
+        return null;
+    }
+  }
+
+  /** The body of a task thread: runs its task, then the loop, adopting tasks that start next. */
+  private void taskThread(CoroutineTask<?> first) {
+    Thread self = Thread.currentThread();
+    EventLoop.RUNNING.set(loop);
+    baton.await(self);
+    try {
+      CoroutineTask<?> task = first;
+      while (task != null) {
+        task.thread = self;
+        EventLoop.TASK.set(task);
+        task.runBody();
+        EventLoop.TASK.set(null);
+        task = dispatch(self, Exit.FREE, null);
+      }
+    } catch (Throwable e) { // a bug in fgbg itself: do not leave the caller waiting forever
+      loop.reportException("Internal error in the fgbg event loop", e);
+      if (baton.isHeldBy(self)) {
+        handBackToCaller();
+      }
+    }
+  }
+
+  private void startThread(CoroutineTask<?> task) {
+    Thread thread = taskThreads.name(task.name()).unstarted(() -> taskThread(task));
+    task.thread = thread;
+    baton.passTo(thread);
+    try {
+      thread.start();
+    } catch (Throwable e) { // out of memory or threads: the baton stays where it was
+      baton.passTo(Thread.currentThread());
+      task.thread = null;
+      throw e;
+    }
+  }
+
+  /** Notes a task thread that is about to end, for close() to join; forgets those that ended. */
+  private void retire(Thread thread) {
+    if (retiredThreads.size() >= retiredPruneAt) { // a long run ends many threads
+      retiredThreads.removeIf(t -> !t.isAlive());
+      retiredPruneAt = Math.max(1024, 2 * retiredThreads.size());
+    }
+    retiredThreads.add(thread);
+  }
+
+  /** The task threads that have left the loop and may still be ending, for close() to join. */
+  ArrayList<Thread> retiredThreads() {
+    return retiredThreads;
+  }
+
+  /** Forgets retired threads that have ended. */
+  void pruneRetired() {
+    retiredThreads.removeIf(t -> !t.isAlive());
+  }
+
+  // ------------------------------------------------------------------ iterations
+
+  /**
+   * The next callback to run, or STOP. This and {@link #beginIteration} are the only place where
+   * the loop decides what runs next.
+   */
+  private Object nextReady() {
+    for (; ; ) {
+      if (ntodo > 0) {
+        if (stopNow) {
+          return STOP;
+        }
+        ntodo--;
+        return ready.pollFirst();
+      }
+      if (stopping || stopNow) {
+        return STOP;
+      }
+      beginIteration();
+    }
+  }
+
+  /** asyncio's _run_once up to the callbacks: inbox, due timers, waiting while nothing is ready. */
+  private void beginIteration() {
+    ForegroundRun run = foreground;
+    boolean noWait = false;
+    if (run.iterationsLeft >= 0) {
+      if (run.iterationsLeft == 0) {
+        stopping = true;
+        return;
+      }
+      run.iterationsLeft--;
+      noWait = true;
+    }
+    boolean isCaller = Thread.currentThread() == run.caller;
+    if (isCaller && Thread.interrupted()) {
+      run.callerInterrupted();
+    }
+    for (; ; ) {
+      long next = sources.collect(ready);
+      if (!ready.isEmpty() || noWait || stopping || stopNow) {
+        break;
+      }
+      sources.waitForWork(loop, next);
+      if (Thread.interrupted() && isCaller) {
+        run.callerInterrupted();
+      } // a task thread's own interrupt cannot end a wait that is not its own: dropped
+    }
+    ntodo = ready.size();
+  }
+
+  private void runCallback(Runnable callback) {
+    try {
+      callback.run();
+    } catch (Throwable e) {
+      if (e instanceof InterruptedException && Thread.currentThread() == foreground.caller) {
+        Thread.currentThread().interrupt(); // Ctrl-C hit a blocking call in the callback: keep it
+      }
+      loop.reportException("Exception in callback " + callback, e);
+    }
+  }
+
+  // ------------------------------------------------------------------ the ready queue
+
+  void scheduleStep(CoroutineTask<?> task) {
+    appendReady(task);
+  }
+
+  CallbackHandle callSoon(Runnable callback) {
+    CallbackHandle handle = new CallbackHandle(callback);
+    appendReady(handle);
+    return handle;
+  }
+
+  /**
+   * Appends to the ready queue, after what other threads posted before: as in asyncio, where
+   * {@code call_soon_threadsafe} appends to the ready queue at once, work posted from a thread
+   * keeps its place among the loop's own.
+   */
+  private void appendReady(Object item) {
+    sources.drainInbox(ready);
+    ready.addLast(item);
+  }
+
+  /** At close: drops what is still queued. */
+  void clear() {
+    ready.clear();
+  }
+}
