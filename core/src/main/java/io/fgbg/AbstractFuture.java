@@ -1,5 +1,7 @@
 package io.fgbg;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -18,6 +20,18 @@ import java.util.function.Consumer;
  * @param <T> the type of the result
  */
 abstract class AbstractFuture<T> {
+  private static final VarHandle COMPLETABLE;
+
+  static {
+    try {
+      COMPLETABLE =
+          MethodHandles.lookup()
+              .findVarHandle(AbstractFuture.class, "completable", CompletableFuture.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** Something to run on the loop when a future completes (internal counterpart of Consumer). */
   @FunctionalInterface
   interface DoneCallback {
@@ -36,6 +50,7 @@ abstract class AbstractFuture<T> {
   /** Null, one callback, or an ArrayList of them. A callback is a DoneCallback or a waiting task. */
   private Object callbacks;
 
+  /** Made on first use, by a compare-and-set: never a lock on an object users see. */
   private volatile CompletableFuture<T> completable;
   /**
    * Somebody took, or is waiting to take, the outcome: awaited, gathered, waited for, read, or a
@@ -250,13 +265,8 @@ abstract class AbstractFuture<T> {
     markObserved();
     CompletableFuture<T> cf = completable;
     if (cf == null) {
-      synchronized (this) {
-        cf = completable;
-        if (cf == null) {
-          cf = new TaskFuture<>(this);
-          completable = cf;
-        }
-      }
+      CompletableFuture<T> made = new TaskFuture<>(this);
+      cf = COMPLETABLE.compareAndSet(this, null, made) ? made : completable;
     }
     if (isDone()) {
       completeCompletable(cf);

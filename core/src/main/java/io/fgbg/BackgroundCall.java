@@ -95,10 +95,17 @@ final class BackgroundCall<T> extends AbstractTask<T> implements Runnable {
    */
   void awaitStart() {
     starter = Thread.currentThread();
+    boolean interrupted = false;
     while (!started) {
       LockSupport.park(this);
+      if (Thread.interrupted()) { // else park() returns at once, again and again
+        interrupted = true;
+      }
     }
     starter = null;
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override

@@ -146,18 +146,14 @@ public final class Fgbg {
 
   private static <T> Task<T> startCall(
       Callable<T> target, Runnable onCancel, EventLoop loop, Executor executor) {
-    BackgroundCall<T> call =
-        loop.onLoop(
-            () -> {
-              BackgroundCall<T> c = new BackgroundCall<>(loop, target, onCancel);
-              try {
-                (executor == null ? loop.defaultExecutor() : executor).execute(c);
-              } catch (RuntimeException | Error e) {
-                c.setException(e); // done, and off the job list
-                throw e;
-              }
-              return c;
-            });
+    BackgroundCall<T> call = loop.onLoop(() -> new BackgroundCall<>(loop, target, onCancel));
+    Executor runner = executor != null ? executor : loop.onLoop(loop::defaultExecutor);
+    try {
+      runner.execute(call); // outside the baton: an executor may block, or run the call here
+    } catch (RuntimeException | Error e) {
+      loop.runOnLoopOrPost(() -> call.completeUnlessDone(null, e)); // done, off the job list
+      throw e;
+    }
     if (executor == null) {
       call.awaitStart(); // outside the baton: the loop is not held up meanwhile
     }

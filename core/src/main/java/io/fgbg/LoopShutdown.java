@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  * closing thread).
  */
 final class LoopShutdown {
+  /** How long close() waits, in all, for the task threads that have left the loop to end. */
+  private static final Duration THREADS_DEADLINE = Duration.ofSeconds(5);
+
   private final EventLoop loop;
   private final Thread self;
   private int interrupts;
@@ -96,10 +99,26 @@ final class LoopShutdown {
         System.err.println("fgbg: background calls still running 10 s after close(): left behind");
       }
     }
+    // Every thread gets a share of one deadline: a thread that outlives it does not stop the
+    // others from being joined, and none is forgotten silently.
+    long deadline = System.nanoTime() + THREADS_DEADLINE.toNanos();
+    int left = 0;
     for (Thread t : retiredThreads) {
-      if (!waitThroughOneInterrupt(() -> t.join(Duration.ofSeconds(1)))) {
+      if (interrupts >= 2) {
         break;
       }
+      long remaining = Math.max(1, deadline - System.nanoTime());
+      if (!waitThroughOneInterrupt(() -> t.join(Duration.ofNanos(remaining)))) {
+        left++;
+      }
+    }
+    if (left > 0 && interrupts < 2) {
+      System.err.println(
+          "fgbg: "
+              + left
+              + " task thread(s) still running "
+              + THREADS_DEADLINE.toSeconds()
+              + " s after close(): left behind");
     }
     retiredThreads.clear();
   }
