@@ -104,6 +104,11 @@ final class Baton {
     return detachedCaller == thread;
   }
 
+  /** True while a run whose caller has left is still going: its holder has not reached a callback. */
+  boolean hasDetachedCaller() {
+    return detachedCaller != null;
+  }
+
   /** The holder hands the baton to {@code thread} and touches the loop no more. */
   void handTo(Thread thread) {
     owner = thread;

@@ -1,5 +1,7 @@
 package io.fgbg;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 
@@ -27,9 +29,24 @@ import java.util.ArrayList;
  * </pre>
  *
  * <p>Thread regime: only the baton holder touches the fields below, except {@code stopNow}
- * (volatile: a caller's second interrupt writes it).
+ * (volatile: a caller's second interrupt writes it) and the {@code pulse} and {@code idle} that
+ * the holder writes plainly and the run's caller reads (opaquely) to see a step that holds the
+ * loop (see {@link SlowStepWatch}): the hot path pays one plain increment per callback.
  */
 final class Dispatcher {
+  private static final VarHandle PULSE;
+  private static final VarHandle IDLE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      PULSE = lookup.findVarHandle(Dispatcher.class, "pulse", int.class);
+      IDLE = lookup.findVarHandle(Dispatcher.class, "idle", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** How a thread leaves the dispatch loop: see the table above. */
   enum Exit {
     CALLER,
@@ -48,6 +65,10 @@ final class Dispatcher {
   private boolean stopping; // end the run at the end of this iteration
   /** Stop at the next callback boundary: the caller was interrupted twice, or has left. */
   private volatile boolean stopNow;
+  /** Callbacks and steps begun, and waits for work ended: moves unless a step holds the loop. */
+  private int pulse;
+  /** True while the holder waits for work (not a step holding the loop). */
+  private boolean idle;
   /** The run in progress, or null. */
   ForegroundRun foreground;
   /** The task whose step is running (asyncio's current_task), or null. */
@@ -95,6 +116,7 @@ final class Dispatcher {
       run.cancelTaskIfAsked(); // what the first interrupt asked; its request may be in the inbox
       endRun();
       loop.releaseRun();
+      loop.releaseIfClosed(); // the caller left close() too: what it could not release
     }
   }
 
@@ -263,6 +285,7 @@ final class Dispatcher {
           return STOP;
         }
         ntodo--;
+        pulse++;
         return ready.pollFirst();
       }
       if (stopping || stopNow) {
@@ -293,7 +316,10 @@ final class Dispatcher {
       if (!ready.isEmpty() || noWait || stopping || stopNow) {
         break;
       }
+      idle = true;
       sources.waitForWork(loop, next);
+      idle = false;
+      pulse++;
       if (Thread.interrupted() && isCaller) {
         run.callerInterrupted();
       } // a task thread's own interrupt cannot end a wait that is not its own: dropped
@@ -332,6 +358,21 @@ final class Dispatcher {
   private void appendReady(Object item) {
     sources.drainInbox(ready);
     ready.addLast(item);
+  }
+
+  /** The pulse, read by a thread that does not hold the baton: see {@link SlowStepWatch}. */
+  int pulseFromOutside() {
+    return (int) PULSE.getOpaque(this);
+  }
+
+  /** Whether the holder is waiting for work, read by a thread that does not hold the baton. */
+  boolean isIdleFromOutside() {
+    return (boolean) IDLE.getOpaque(this);
+  }
+
+  /** The task whose step runs now, read by a thread that does not hold the baton (a hint). */
+  CoroutineTask<?> currentTaskFromOutside() {
+    return currentTask;
   }
 
   /** At close: drops what is still queued. */

@@ -57,6 +57,7 @@ public final class EventLoop implements AutoCloseable {
   // ForegroundRun's; close()'s phases, a LoopShutdown's.
 
   private volatile boolean closed;
+  private volatile boolean debug;
 
   /** Who may touch the loop. */
   final Baton baton = new Baton();
@@ -64,6 +65,8 @@ public final class EventLoop implements AutoCloseable {
   final EventSources sources;
   /** The ready queue and the dispatch loop. */
   final Dispatcher dispatcher;
+  /** What the caller of a run watches for: a step that holds the loop. */
+  final SlowStepWatch watch;
   /** The tasks that are not done, and the finished jobs not yet reported. Baton holder only. */
   final Jobs jobs;
   /** Made on first use; baton holder only. */
@@ -72,6 +75,7 @@ public final class EventLoop implements AutoCloseable {
   private EventLoop(LoopClock clock) {
     this.sources = new EventSources(clock);
     this.dispatcher = new Dispatcher(this, baton, sources);
+    this.watch = new SlowStepWatch(dispatcher, baton);
     this.jobs = new Jobs(sources);
   }
 
@@ -173,6 +177,58 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /**
+   * Sets how long one callback or task step may hold the loop before fgbg reports it: the task's
+   * name, how long, and where it is, while the step is still running (once per step), through
+   * {@code System.Logger} ({@code io.fgbg}, WARNING), or on {@code System.err} in the interactive
+   * shell. A step holds the loop when it neither returns nor awaits: a blocking call such as
+   * {@code Thread.sleep} inside a coroutine (use {@code callInBackground} for it), or a busy loop.
+   * The report comes from the thread that called {@code runInForeground}, which is idle during the
+   * run: it costs the loop nothing. Safe from any thread; never suspends.
+   *
+   * @param threshold how long; {@link Duration#ZERO} switches the report off (default 1 s, 100 ms
+   *     in debug mode)
+   * @throws NullPointerException if {@code threshold} is null
+   * @throws IllegalArgumentException if {@code threshold} is negative
+   */
+  public void setSlowStepThreshold(Duration threshold) {
+    Objects.requireNonNull(threshold, "threshold");
+    if (threshold.isNegative()) {
+      throw new IllegalArgumentException("slow-step threshold must not be negative: " + threshold);
+    }
+    watch.setThreshold(saturatedNanos(threshold));
+  }
+
+  /**
+   * The slow-step threshold now in force ({@link Duration#ZERO}: off).
+   *
+   * @return the threshold
+   */
+  public Duration slowStepThreshold() {
+    return Duration.ofNanos(watch.threshold());
+  }
+
+  /**
+   * Switches asyncio's debug mode on or off: with it on, the slow-step threshold is 100 ms (see
+   * {@link #setSlowStepThreshold}) and every task keeps where it was created, for the reports
+   * that name it; off, the threshold is back to 1 s. Safe from any thread; never suspends.
+   *
+   * @param debug true for debug mode
+   */
+  public void setDebug(boolean debug) {
+    this.debug = debug;
+    watch.setThreshold(debug ? SlowStepWatch.DEBUG_THRESHOLD : SlowStepWatch.DEFAULT_THRESHOLD);
+  }
+
+  /**
+   * Tells whether debug mode is on.
+   *
+   * @return true in debug mode
+   */
+  public boolean isDebug() {
+    return debug;
+  }
+
+  /**
    * Schedules {@code callback} to run on the loop, after the callbacks already ready.
    *
    * @param callback what to run; an exception it throws is reported on {@code System.err}
@@ -201,6 +257,24 @@ public final class EventLoop implements AutoCloseable {
     Objects.requireNonNull(callback, "callback");
     long nanos = saturatedNanos(delay);
     return onLoop(() -> callLaterOnLoop(nanos, callback));
+  }
+
+  /**
+   * Schedules {@code callback} to run on the loop when its clock ({@link #time()}) reads {@code
+   * when}: asyncio's {@code call_at}. A time already past runs at the next iteration, in deadline
+   * order with the other timers.
+   *
+   * @param when the time on the loop's clock
+   * @param callback what to run; an exception it throws goes to the exception handler
+   * @return a handle that can cancel it
+   * @throws NullPointerException if {@code when} or {@code callback} is null
+   * @throws IllegalStateException if the loop is closed, or running in another thread
+   */
+  public Handle callAt(Duration when, Runnable callback) {
+    Objects.requireNonNull(when, "when");
+    Objects.requireNonNull(callback, "callback");
+    long at = saturatedTime(when);
+    return onLoop(() -> sources.callLater(at - sources.now(), callback));
   }
 
   /**
@@ -267,17 +341,51 @@ public final class EventLoop implements AutoCloseable {
       shutdown.runPhases();
     } finally {
       closed = true;
-      jobs.forgetFinished();
-      if (baton.isHeldBy(self)) { // else a second interrupt left a task step holding the loop
-        dispatcher.clear();
-        sources.clear();
+      if (baton.isHeldBy(self)) {
+        releaseResources();
         releaseRun();
         shutdown.shutDownThreads(defaultExecutor, dispatcher.retiredThreads());
-      }
+      } else if (baton.tryTake(self)) { // a second interrupt left the loop, and it is free again
+        releaseResources();
+        baton.release();
+        shutdown.shutDownThreads(defaultExecutor, dispatcher.retiredThreads());
+      } // else a step still holds the loop: its thread releases all when it returns
       if (wasInterrupted || shutdown.wasInterrupted()) {
         self.interrupt();
       }
       RUNNING.set(previous);
+      if (CURRENT.get() == this) {
+        CURRENT.remove();
+      }
+    }
+  }
+
+  /**
+   * The end of close(): drops queued work and finished jobs, closes every socket and the selector.
+   * Baton holder only, once the loop is closed.
+   */
+  private void releaseResources() {
+    jobs.forgetFinished();
+    dispatcher.clear();
+    sources.clear();
+  }
+
+  /**
+   * A run whose caller had left has just ended on a task's thread: if the loop was closed
+   * meanwhile (the caller's second interrupt left close()), that thread releases what close()
+   * could not: sockets, selector, the executor's threads (interrupted, not waited for).
+   */
+  void releaseIfClosed() {
+    Thread self = Thread.currentThread();
+    if (closed && baton.tryTake(self)) {
+      try {
+        releaseResources();
+        if (defaultExecutor != null) {
+          defaultExecutor.shutdownNow();
+        }
+      } finally {
+        baton.release();
+      }
     }
   }
 
@@ -314,6 +422,7 @@ public final class EventLoop implements AutoCloseable {
 
   /** Takes the baton for a foreground run; waits while another thread holds it briefly. */
   void acquireForRun(Thread self) throws InterruptedException {
+    long[] waitedSince = {0};
     for (; ; ) {
       checkOpen();
       if (baton.tryTake(self)) {
@@ -324,7 +433,7 @@ public final class EventLoop implements AutoCloseable {
         baton.beginRun();
         return;
       }
-      if (!isBusyElsewhere(self)) {
+      if (!isBusyElsewhere(self, waitedSince)) {
         Thread.onSpinWait();
       } else {
         throw new IllegalStateException(
@@ -341,24 +450,46 @@ public final class EventLoop implements AutoCloseable {
     baton.endRun();
   }
 
+  /** How long a call waits for a run whose caller has left to end, before it calls the loop held. */
+  private static final long DETACHED_RUN_PATIENCE = 100_000_000L;
+
   /**
    * After a failed attempt to take the baton: false if it is worth trying again (a brief holder,
-   * a run just ending, or this thread's own interrupted run, which ends at its next callback:
-   * waited for here), true if another thread runs the loop.
+   * a run just ending, or a run whose caller has left, which ends at its next callback: waited for
+   * here, 100 ms at most), true if another thread runs the loop.
+   *
+   * @param waitedSince when this call began to wait for a run whose caller left (0: not yet)
+   * @throws IllegalStateException if a run whose caller has left is still held by a step after
+   *     100 ms: naming the task and where it is, so that a wedged loop never hangs its callers
    */
-  private boolean isBusyElsewhere(Thread self) throws InterruptedException {
+  private boolean isBusyElsewhere(Thread self, long[] waitedSince) throws InterruptedException {
     if (!baton.isRunning()) {
       return false;
     }
-    if (baton.isDetachedCaller(self)) {
+    if (baton.hasDetachedCaller()) {
+      long now = System.nanoTime();
+      if (waitedSince[0] == 0) {
+        waitedSince[0] = now;
+      } else if (now - waitedSince[0] > DETACHED_RUN_PATIENCE) {
+        throw new IllegalStateException(heldMessage());
+      }
       LockSupport.parkNanos(this, 50_000);
       if (Thread.interrupted()) {
         throw new InterruptedException(
-            "interrupted while the interrupted run of this thread is still inside a task step");
+            "interrupted while an interrupted run of this loop is still inside a task step");
       }
       return false;
     }
     return baton.isRunning(); // read again: endRun() clears running before detachedCaller
+  }
+
+  /** Why a call cannot have the loop: a step holds it and the run's caller has left. */
+  String heldMessage() {
+    return "the event loop is held by "
+        + watch.describeHolder()
+        + ": an interrupted foreground run left it to a step that neither returns nor awaits;"
+        + " the loop is usable again when that step returns (see jobs(); Thread.sleep or"
+        + " blocking I/O in a coroutine belongs in callInBackground)";
   }
 
   // ------------------------------------------------------------------ for the other classes
@@ -375,6 +506,7 @@ public final class EventLoop implements AutoCloseable {
       checkOpen();
       return operation.get();
     }
+    long[] waitedSince = {0};
     for (; ; ) {
       checkOpen();
       if (baton.tryTake(self)) {
@@ -387,7 +519,7 @@ public final class EventLoop implements AutoCloseable {
       }
       boolean busy;
       try {
-        busy = isBusyElsewhere(self);
+        busy = isBusyElsewhere(self, waitedSince);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e.getMessage(), e);
@@ -487,6 +619,15 @@ public final class EventLoop implements AutoCloseable {
           Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fgbg-background-", 1).factory());
     }
     return defaultExecutor;
+  }
+
+  /** {@code d} in nanoseconds, saturating at both ends. */
+  static long saturatedTime(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
   }
 
   static long saturatedNanos(Duration d) {

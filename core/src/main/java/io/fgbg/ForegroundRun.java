@@ -28,7 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * DETACHED by the caller ({@link #detach}), each a compare-and-set, so exactly one of the two
  * happens. Interrupts of the caller, counted in {@code interrupts} (or by the {@link
  * LoopShutdown} whose phase this is): the first cancels the task the run made and the run goes on
- * until it has finished; the second asks the loop to stop at the next callback and detaches.
+ * until it has finished (a handed-in task too, as bash's {@code fg} then Ctrl-C kills the job),
+ * and a step that holds the loop has its thread interrupted; the second asks the loop to stop at
+ * the next callback and detaches.
  *
  * <p>Thread regime: {@code caller}, {@code task}, {@code created} never change; {@code
  * interrupts} is the caller's; {@code iterationsLeft} and {@code cancelRequested} the baton
@@ -43,7 +45,7 @@ final class ForegroundRun {
   final Thread caller;
   /** What the run waits for; null for a run of a fixed number of iterations. */
   final AbstractFuture<?> task;
-  /** True if this run made {@code task} (runInForeground of a coroutine): an interrupt cancels it. */
+  /** True if this run made {@code task} (runInForeground of a coroutine), and started it. */
   final boolean created;
   /** The shutdown this run is a phase of, which counts interrupts across phases; else null. */
   private final LoopShutdown shutdown;
@@ -149,7 +151,7 @@ final class ForegroundRun {
    * that it is not left pending; another stop or interrupt meanwhile leaves at once.
    */
   private static void cleanUpAfterStop(EventLoop loop, Thread self, ForegroundRun stopped) {
-    if (stopped == null || !stopped.created || stopped.task.isDone()) {
+    if (stopped == null || stopped.task == null || stopped.task.isDone()) {
       return;
     }
     boolean interrupted = Thread.interrupted(); // how the stop woke the thread, not a 2nd Ctrl-C
@@ -158,11 +160,11 @@ final class ForegroundRun {
       if (!loop.baton.isHeldBy(self)) {
         loop.acquireForRun(self); // the run was left to its holder: once it has released the loop
       }
-      if (stopped.task instanceof CoroutineTask<?> task && task.thread == null) {
+      if (stopped.created && stopped.task instanceof CoroutineTask<?> task && task.thread == null) {
         task.cancelBeforeStart(); // the stop came as its thread was being started
         return;
       }
-      run = new ForegroundRun(loop, self, stopped.task, true, -1, null);
+      run = new ForegroundRun(loop, self, stopped.task, stopped.created, -1, null);
       run.interrupts = 1; // the stop was the first Ctrl-C
       stopped.cancelTaskOnce();
       run.cancelRequested = true;
@@ -178,17 +180,28 @@ final class ForegroundRun {
 
   // ------------------------------------------------------------------ the caller's side
 
-  /** Parks the caller until the baton comes back, or it leaves at once on a second interrupt. */
+  /**
+   * Parks the caller until the baton comes back, or it leaves at once on a second interrupt.
+   * Meanwhile the caller watches for a step that holds the loop (see {@link SlowStepWatch}).
+   */
   void awaitEnd() {
     Baton baton = loop.baton;
+    SlowStepWatch watch = loop.watch;
+    watch.reset();
     while (!baton.isHeldBy(caller)) {
-      LockSupport.park(this);
+      long poll = watch.pollNanos();
+      if (poll == 0) {
+        LockSupport.park(this);
+      } else {
+        LockSupport.parkNanos(this, poll);
+      }
       if (Thread.interrupted() && callerInterrupted()) {
         baton.detached(caller); // before detach(): the holder that sees it detached clears it
         if (detach()) {
           return;
         }
       }
+      watch.look();
     }
   }
 
@@ -200,6 +213,7 @@ final class ForegroundRun {
   boolean callerInterrupted() {
     int count = shutdown != null ? shutdown.interrupted() : ++interrupts;
     if (count == 1) {
+      loop.watch.interruptHoldingStep(); // a blocking call in a step that holds the loop ends
       if (shutdown == null) {
         loop.runOnLoopOrPost(this::firstInterrupt);
       } // close() goes on: its cleanup is the very thing a first Ctrl-C would wait for
@@ -214,7 +228,7 @@ final class ForegroundRun {
     if (loop.dispatcher.foreground != this) {
       return; // that run is over
     }
-    if (created && !task.isDone()) {
+    if (cancelsOnInterrupt()) {
       cancelTaskOnce(); // the run ends when the task has finished its cleanup
     } else {
       loop.dispatcher.stopAtEndOfIteration();
@@ -231,11 +245,20 @@ final class ForegroundRun {
     }
   }
 
-  /** The caller has left: cancels the task it made, as its first interrupt asked. Holder only. */
+  /** The caller has left: cancels its task, as its first interrupt asked. Holder only. */
   void cancelTaskIfAsked() {
-    if (created && !task.isDone()) {
+    if (cancelsOnInterrupt()) {
       cancelTaskOnce();
     }
+  }
+
+  /**
+   * True if an interrupt of the caller cancels the run's task: the task of a {@code
+   * runInForeground} call, made by it or handed in (bash's {@code fg} then Ctrl-C kills the job),
+   * while it is not done; never a phase of close(), whose cleanup an interrupt waits for.
+   */
+  private boolean cancelsOnInterrupt() {
+    return shutdown == null && task != null && !task.isDone();
   }
 
   /** The baton holder claims the end of the run: true if the caller is still waiting for it. */

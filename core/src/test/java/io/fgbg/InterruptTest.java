@@ -100,17 +100,24 @@ class InterruptTest {
   }
 
   @Test
-  void anInterruptOfARunOnAnExistingTaskLeavesThatTaskPending() throws Exception {
+  void anInterruptOfARunOnAnExistingTaskCancelsThatTaskAsBashKillsTheJobInTheForeground()
+      throws Exception {
     CountDownLatch ticked = new CountDownLatch(3);
     Task<Void> ticker = scheduleCoroutine(ticker("tick", ticked));
+    Task<Void> other = scheduleCoroutine(ticker("other", new CountDownLatch(1)));
     interruptWhen(ticked, Thread.currentThread());
-    assertThatThrownBy(() -> runInForeground(ticker)).isInstanceOf(InterruptedException.class);
-    assertThat(ticker.isDone()).isFalse();
+    assertThatThrownBy(() -> runInForeground(ticker))
+        .isInstanceOf(InterruptedException.class)
+        .hasMessage("foreground run of " + ticker.name() + " interrupted (cancelled)");
+    assertThat(ticker.isCancelled()).as("the job in the foreground is killed").isTrue();
+    assertThat(other.isDone()).as("the other job keeps its state").isFalse();
     assertThat(loop.isRunning()).isFalse();
     int before = events.size();
     runInForeground(sleep(ofMillis(100)));
-    assertThat(events.size()).as("it resumes").isGreaterThan(before);
-    ticker.cancel();
+    assertThat(events.subList(before, events.size())).as("only the other one resumes")
+        .isNotEmpty()
+        .allMatch(e -> e.startsWith("other"));
+    other.cancel();
   }
 
   @Test

@@ -304,11 +304,14 @@ class RegressionTest {
   }
 
   // H: right after a 2nd interrupt, the caller's scheduleCoroutine/callInBackground/allTasks fail with 'another thread'
+  // (the loop-health contract since: while the step still holds the loop they fail at once,
+  // naming the task, and work again once the step has returned)
   @Test
-  void rightAfterASecondInterruptTheCallerCanScheduleWorkOnItsLoop() throws Exception {
+  void rightAfterASecondInterruptCallsFailNamingTheStepThenWorkOnceItReturns() throws Exception {
     EventLoop loop = EventLoop.create();
     CountDownLatch inStep = new CountDownLatch(1);
     AtomicReference<Object> outcome = new AtomicReference<>();
+    AtomicReference<Object> afterwards = new AtomicReference<>();
     Thread caller =
         Thread.ofPlatform()
             .start(
@@ -333,6 +336,10 @@ class RegressionTest {
                   } catch (Throwable t) {
                     outcome.set(t);
                   }
+                  while (loop.isRunning()) {
+                    Thread.onSpinWait(); // the step returns within its 300 ms
+                  }
+                  afterwards.set(scheduleCoroutine(() -> "next job", loop));
                 });
     try {
       assertThat(inStep.await(10, TimeUnit.SECONDS)).isTrue();
@@ -341,7 +348,12 @@ class RegressionTest {
       awaitParked(caller);
       caller.interrupt();
       caller.join(10_000);
-      assertThat(outcome.get()).isInstanceOf(Task.class);
+      assertThat(outcome.get())
+          .isInstanceOf(IllegalStateException.class)
+          .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+          .hasMessageStartingWith("the event loop is held by Task-1, ")
+          .hasMessageContaining("RegressionTest");
+      assertThat(afterwards.get()).isInstanceOf(Task.class);
     } finally {
       caller.join(10_000);
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
