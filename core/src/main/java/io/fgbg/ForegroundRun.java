@@ -102,6 +102,7 @@ final class ForegroundRun {
       run = new ForegroundRun(loop, self, task, first != null, -1, null);
       loop.dispatcher.drive(run, first);
     } catch (Throwable e) { // something else stopped this thread (an Error, a debugger's stop)
+      loop.watch.interruptIfHeld(); // as a first interrupt does: a blocking call in a step ends
       leaveConsistent(loop, self, run);
       cleanUpAfterStop(loop, self, run);
       throw e;
@@ -189,12 +190,7 @@ final class ForegroundRun {
     SlowStepWatch watch = loop.watch;
     watch.reset();
     while (!baton.isHeldBy(caller)) {
-      long poll = watch.pollNanos();
-      if (poll == 0) {
-        LockSupport.park(this);
-      } else {
-        LockSupport.parkNanos(this, poll);
-      }
+      LockSupport.parkNanos(this, watch.pollNanos());
       if (Thread.interrupted() && callerInterrupted()) {
         baton.detached(caller); // before detach(): the holder that sees it detached clears it
         if (detach()) {

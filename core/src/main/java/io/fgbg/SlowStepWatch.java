@@ -34,6 +34,9 @@ final class SlowStepWatch {
   /** How soon after a first interrupt a step that has not moved has its thread interrupted. */
   private static final long INTERRUPT_AFTER = Duration.ofMillis(20).toNanos();
 
+  /** How often the caller looks with the report off. */
+  private static final long OFF_POLL = Duration.ofMillis(250).toNanos();
+
   private static final System.Logger LOG = System.getLogger("io.fgbg");
 
   private final Dispatcher dispatcher;
@@ -74,14 +77,15 @@ final class SlowStepWatch {
     interruptHolder = false;
   }
 
-  /** How long the caller may park before the next look; 0: until woken. Caller only. */
+  /**
+   * How long the caller may park before the next look: a quarter of the threshold, a quarter of a
+   * second with the report off (the way out of a wedged loop still needs to see the step), and
+   * every 10 ms while a first interrupt waits to reach a holding step. Caller only.
+   */
   long pollNanos() {
     long threshold = thresholdNanos;
-    long poll = threshold > 0 ? Math.max(threshold / 4, 1_000_000) : 0;
-    if (interruptHolder) {
-      poll = poll == 0 ? INTERRUPT_AFTER / 2 : Math.min(poll, INTERRUPT_AFTER / 2);
-    }
-    return poll;
+    long poll = threshold > 0 ? Math.max(threshold / 4, 1_000_000) : OFF_POLL;
+    return interruptHolder ? Math.min(poll, INTERRUPT_AFTER / 2) : poll;
   }
 
   /** The caller's first interrupt: the step holding the loop, if any, is to be interrupted. */
@@ -156,6 +160,17 @@ final class SlowStepWatch {
       }
     }
     return text.toString();
+  }
+
+  /**
+   * Interrupts the thread of a step seen holding the loop, if one still does: for a caller that
+   * leaves its run on something other than an interrupt (JShell's Ctrl-C). Caller only.
+   */
+  void interruptIfHeld() {
+    Thread holder = baton.owner();
+    if (holder != null && holder != Thread.currentThread() && isHeld()) {
+      holder.interrupt();
+    }
   }
 
   /** True if a step has been seen holding the loop, and still does. From any thread. */
