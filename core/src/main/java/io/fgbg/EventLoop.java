@@ -488,11 +488,45 @@ public final class EventLoop implements AutoCloseable {
     return "the event loop is held by "
         + watch.describeHolder()
         + ": an interrupted foreground run left it to a step that neither returns nor awaits;"
-        + " the loop is usable again when that step returns (see jobs(); Thread.sleep or"
-        + " blocking I/O in a coroutine belongs in callInBackground)";
+        + " the loop is usable again when that step returns (Thread.sleep or blocking I/O in a"
+        + " coroutine belongs in callInBackground); meanwhile EventLoop.setCurrent(null) gives"
+        + " this thread a new loop, and jobs() still lists the jobs";
   }
 
   // ------------------------------------------------------------------ for the other classes
+
+  /**
+   * Runs {@code operation} holding the baton if it can be had at once (this thread holds it, or
+   * the loop is idle); else returns null without waiting. For calls that must never wait for the
+   * loop (the job table).
+   */
+  <R> R onLoopIfFree(Supplier<R> operation) {
+    Thread self = Thread.currentThread();
+    if (baton.isHeldBy(self)) {
+      return operation.get();
+    }
+    for (int spins = 0; spins < 1000 && !baton.isRunning(); spins++) { // a brief holder
+      if (baton.tryTake(self)) {
+        try {
+          return operation.get();
+        } finally {
+          baton.release();
+        }
+      }
+      Thread.onSpinWait();
+    }
+    return null;
+  }
+
+  /**
+   * The job table, for a thread that cannot have the baton: a copy read without it, the task of
+   * a step that holds the loop marked {@code Stuck}.
+   */
+  String jobsTableWithoutBaton() {
+    CoroutineTask<?> stuck = watch.isHeld() ? dispatcher.currentTaskFromOutside() : null;
+    String detail = stuck == null ? "" : watch.describeStuckStep();
+    return jobs.tableWithoutBaton(stuck, detail);
+  }
 
   /**
    * Runs {@code operation} holding the baton: at once if the calling thread holds it, taking it

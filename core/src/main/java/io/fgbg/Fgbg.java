@@ -608,9 +608,7 @@ public final class Fgbg {
 
   /**
    * Prints the calling thread's loop's job table on {@code System.out}, like a shell's {@code
-   * jobs}; see {@link #jobs(EventLoop)}.
-   *
-   * @throws IllegalStateException if the loop is running in another thread
+   * jobs}; see {@link #jobs(EventLoop)}. Never waits for the loop.
    */
   public static void jobs() {
     jobs(null);
@@ -636,8 +634,13 @@ public final class Fgbg {
    * {@code Failed}, {@code Cancelled}. As in bash, the finished jobs listed count as reported: the
    * next foreground run does not report them again.
    *
+   * <p>Never waits for the loop: while it runs in another thread, or a step holds it after an
+   * interrupted run, the table is a copy read without it (finished jobs listed then stay
+   * unreported), and the task whose step holds the loop is shown as {@code Stuck}, with how long
+   * and where: {@code [2]  Stuck  63.2 s  Task-2  holding the loop for 61.9 s without awaiting,
+   * at Spin.run(Spin.java:3)}.
+   *
    * @param loop the loop; null for the calling thread's
-   * @throws IllegalStateException if the loop is running in another thread
    */
   public static void jobs(EventLoop loop) {
     EventLoop l = loopOrCurrent(loop);
@@ -648,7 +651,11 @@ public final class Fgbg {
 
   /** The job table of {@code loop} as {@link #jobs(EventLoop)} prints it (empty once closed). */
   static String jobsTable(EventLoop loop) {
-    return loop.isClosed() ? "" : loop.onLoop(loop.jobs::table);
+    if (loop.isClosed()) {
+      return "";
+    }
+    String table = loop.onLoopIfFree(loop.jobs::table);
+    return table != null ? table : loop.jobsTableWithoutBaton(); // never waits for the loop
   }
 
   /**

@@ -157,6 +157,34 @@ final class Jobs {
     return text.toString();
   }
 
+  /**
+   * The job table read by a thread that cannot have the baton (the loop runs elsewhere, or a step
+   * holds it): a best-effort copy that changes nothing (the finished jobs listed stay unreported),
+   * with {@code stuck}, if not null, shown as {@code Stuck} with {@code stuckDetail}. A table that
+   * changes while it is copied is copied again, a few times at most.
+   */
+  String tableWithoutBaton(AbstractTask<?> stuck, String stuckDetail) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        List<AbstractTask<?>> rows = new ArrayList<>(pending);
+        rows.addAll(finished);
+        rows.removeIf(task -> task == null);
+        rows.sort(BY_NUMBER);
+        List<String> lines = format(rows, markers(rows), true, stuck, stuckDetail);
+        StringBuilder text = new StringBuilder();
+        for (String line : lines) {
+          text.append(line).append(System.lineSeparator());
+        }
+        return text.toString();
+      } catch (RuntimeException changing) { // the holder changed the table meanwhile
+        if (attempt == 9) {
+          return "(the job table is changing too fast to be read from outside the loop)"
+              + System.lineSeparator();
+        }
+      }
+    }
+  }
+
   /** At close: the finished tasks are of no more use. */
   void forgetFinished() {
     finished.clear();
@@ -229,6 +257,15 @@ final class Jobs {
    * jobs}; each column but the last as wide as its widest entry.
    */
   private List<String> format(List<AbstractTask<?>> tasks, int[] markers, boolean withAge) {
+    return format(tasks, markers, withAge, null, null);
+  }
+
+  private List<String> format(
+      List<AbstractTask<?>> tasks,
+      int[] markers,
+      boolean withAge,
+      AbstractTask<?> stuck,
+      String stuckDetail) {
     long now = now();
     List<String[]> rows = new ArrayList<>(tasks.size());
     int[] widths = new int[5];
@@ -237,10 +274,10 @@ final class Jobs {
           task.number == markers[0] ? '+' : task.number == markers[1] ? '-' : ' ';
       String[] row = {
         "[" + task.number + "]" + marker,
-        task.isDone() ? finishedState(task) : task.jobState(),
+        task == stuck ? "Stuck" : task.isDone() ? finishedState(task) : task.jobState(),
         withAge ? age(now - task.createdAt) : "",
         task.name(),
-        task.isDone() ? finishedDetail(task) : task.jobDetail()
+        task == stuck ? stuckDetail : task.isDone() ? finishedDetail(task) : task.jobDetail()
       };
       for (int i = 0; i < row.length; i++) {
         widths[i] = Math.max(widths[i], row[i].length());

@@ -173,6 +173,13 @@ final class SlowStepWatch {
     }
   }
 
+  /** "holding the loop for 9.7 s, at Spin.run(Spin.java:3)": the job table's detail. */
+  String describeStuckStep() {
+    Thread holder = baton.owner();
+    String at = holder == null ? "" : at(holder.getStackTrace());
+    return "holding the loop for " + seconds(System.nanoTime() - heldSince) + " without awaiting" + at;
+  }
+
   /** True if a step has been seen holding the loop, and still does. From any thread. */
   boolean isHeld() {
     return heldPulse >= 0 && heldPulse == dispatcher.pulseFromOutside();

@@ -30,19 +30,25 @@ import jdk.jshell.tool.JavaShellToolBuilder;
  * cleanup first; other tasks keep their state and go on at the next foreground run.
  */
 public final class Shell {
-  /** The fgbg part of the startup, after JShell's default imports. */
+  /**
+   * The fgbg part of the startup, after JShell's default imports. The property tells the library
+   * it runs at a prompt: slow-step reports and errors go straight to {@code System.err}, one
+   * readable line, rather than through {@code System.Logger}.
+   */
   static final String STARTUP =
       """
       import io.fgbg.*;
       import static io.fgbg.Fgbg.*;
       import static java.time.Duration.*;
+      System.setProperty("fgbg.interactive", "true");
       """;
 
   static final String GREETING =
       """
       fgbg shell: JShell with io.fgbg.*, Fgbg's static methods and Duration's factories imported.
         scheduleCoroutine(coro) is '&', runInForeground(task or coro) is 'fg', jobs() lists the
-        jobs, job(n) gives one; Ctrl-C stops a foreground run; /exit leaves.""";
+        jobs, job(n) gives one; Ctrl-C stops a foreground run; /exit leaves.
+        A coroutine that blocks holds the loop: fgbg says so after a second; Ctrl-C interrupts it.""";
 
   private Shell() {}
 

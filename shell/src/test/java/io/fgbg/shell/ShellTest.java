@@ -196,12 +196,13 @@ class ShellTest {
   }
 
   @Test
-  void theStartupImportsTheShellModelAndDurations() {
+  void theStartupImportsTheShellModelAndDurationsAndMarksTheSessionInteractive() {
     assertThat(Shell.STARTUP.lines().toList())
         .isEqualTo(
             List.of(
                 "import io.fgbg.*;",
                 "import static io.fgbg.Fgbg.*;",
-                "import static java.time.Duration.*;"));
+                "import static java.time.Duration.*;",
+                "System.setProperty(\"fgbg.interactive\", \"true\");"));
   }
 }
