@@ -99,6 +99,8 @@ public final class EventLoop implements AutoCloseable {
 
   /** The tasks that are not done, and the finished jobs not yet reported. */
   final Jobs jobs;
+  /** The exception handler, and the default one. */
+  private final LoopExceptions exceptions = new LoopExceptions(this);
   /** Task threads that have left the loop for good; joined by close(). */
   private final ArrayList<Thread> retiredThreads = new ArrayList<>();
   private int retiredPruneAt = 1024;
@@ -108,7 +110,7 @@ public final class EventLoop implements AutoCloseable {
 
   private EventLoop(LoopClock clock) {
     this.sources = new EventSources(clock);
-    this.jobs = new Jobs(sources);
+    this.jobs = new Jobs(sources, exceptions);
   }
 
   // ------------------------------------------------------------------ public API
@@ -206,6 +208,29 @@ public final class EventLoop implements AutoCloseable {
    */
   public void setJobNotices(boolean on) {
     jobs.notices = on;
+  }
+
+  /**
+   * Sets the handler of the errors this loop cannot hand to any caller (asyncio's {@code
+   * set_exception_handler}): callbacks that throw, failures nobody retrieved, errors of fgbg
+   * itself; see {@link ExceptionHandler}. Safe from any thread; never suspends.
+   *
+   * @param handler the handler, or null for the default, which logs through {@link System.Logger}
+   */
+  public void setExceptionHandler(ExceptionHandler handler) {
+    exceptions.setHandler(handler);
+  }
+
+  /**
+   * Hands {@code context} to this loop's exception handler, or to the default one (asyncio's
+   * {@code call_exception_handler}), on the calling thread. An exception the handler throws is
+   * reported by the default handler, never thrown from here. Never suspends.
+   *
+   * @param context what happened
+   * @throws NullPointerException if {@code context} is null
+   */
+  public void callExceptionHandler(ExceptionContext context) {
+    exceptions.call(context);
   }
 
   /**
@@ -869,8 +894,7 @@ public final class EventLoop implements AutoCloseable {
   }
 
   void reportException(String context, Throwable e) {
-    System.err.println(context);
-    e.printStackTrace();
+    exceptions.report(context, e);
   }
 
   // ------------------------------------------------------------------ for the other classes

@@ -38,6 +38,7 @@ final class Jobs {
       Comparator.comparingInt(task -> task.number);
 
   private final EventSources sources;
+  private final LoopExceptions exceptions;
   private final LinkedHashSet<AbstractTask<?>> pending = new LinkedHashSet<>();
   private int counter;
   /** Finished tasks that may need a report, oldest first. */
@@ -49,8 +50,9 @@ final class Jobs {
   /** Print notices at the end of foreground runs. */
   volatile boolean notices = true;
 
-  Jobs(EventSources sources) {
+  Jobs(EventSources sources, LoopExceptions exceptions) {
     this.sources = sources;
+    this.exceptions = exceptions;
   }
 
   // ---- the life of a task
