@@ -23,6 +23,12 @@ import java.util.Set;
  * if it failed and nobody took its exception: asyncio's "Task exception was never retrieved", at a
  * time one can count on.
  *
+ * <p>A notice is not a retrieval: a failure nobody retrieved is also kept in a list of its own
+ * ({@value #KEPT_UNRETRIEVED} at most), and reported through the loop's exception handler as
+ * asyncio's "Task exception was never retrieved" if still nobody has taken it when the loop closes
+ * ({@link #reportUnretrieved()}), or at once when it is pushed out of the full list. The task of a
+ * foreground run is never in it: the run's caller gets the exception.
+ *
  * <p>Memory stays bounded in a loop that runs for days: a finished task is kept only until it is
  * reported ({@value #KEPT_FINISHED} at most waiting for a report), then among the last {@value
  * #KEPT_REPORTED} reported, for {@link Fgbg#job(int)}.
@@ -33,6 +39,7 @@ import java.util.Set;
 final class Jobs {
   static final int KEPT_FINISHED = 1000;
   static final int KEPT_REPORTED = 32;
+  static final int KEPT_UNRETRIEVED = 1000;
 
   private static final Comparator<AbstractTask<?>> BY_NUMBER =
       Comparator.comparingInt(task -> task.number);
@@ -47,6 +54,11 @@ final class Jobs {
   private int dropped;
   /** The last tasks reported (or reaped silently), for job(n) after a notice. */
   private final ArrayDeque<AbstractTask<?>> reported = new ArrayDeque<>();
+  /**
+   * Tasks that failed while nobody had taken their outcome, oldest first, until the loop closes;
+   * some may have been retrieved since (checked when they are reported).
+   */
+  private final ArrayDeque<AbstractTask<?>> unretrieved = new ArrayDeque<>();
   /** Print notices at the end of foreground runs. */
   volatile boolean notices = true;
 
@@ -73,13 +85,32 @@ final class Jobs {
   /** A job became done; {@code foreground}: the task of the run now going on, whose caller sees it. */
   void done(AbstractTask<?> task, boolean foreground) {
     pending.remove(task);
-    if (foreground || !(task.topLevel || isUnseenFailure(task))) {
+    if (foreground) {
+      return;
+    }
+    if (isUnseenFailure(task)) {
+      keepUnretrieved(task);
+    } else if (!task.topLevel) {
       return;
     }
     finished.addLast(task);
     if (finished.size() > KEPT_FINISHED) {
       remember(finished.pollFirst());
       dropped++;
+    }
+  }
+
+  private void keepUnretrieved(AbstractTask<?> task) {
+    unretrieved.addLast(task);
+    if (unretrieved.size() > KEPT_UNRETRIEVED) {
+      reportIfUnretrieved(unretrieved.pollFirst());
+    }
+  }
+
+  private void reportIfUnretrieved(AbstractTask<?> task) {
+    if (!task.isObserved()) {
+      exceptions.call(
+          ExceptionContext.of(LoopExceptions.NEVER_RETRIEVED, task.failureNow(), task));
     }
   }
 
@@ -157,6 +188,19 @@ final class Jobs {
       text.append(line).append(System.lineSeparator());
     }
     return text.toString();
+  }
+
+  /**
+   * At close, once every task is done: reports through the exception handler, in job order, each
+   * task that failed and whose exception nobody has retrieved, and forgets them all.
+   */
+  void reportUnretrieved() {
+    List<AbstractTask<?>> tasks = new ArrayList<>(unretrieved);
+    unretrieved.clear();
+    tasks.sort(BY_NUMBER);
+    for (AbstractTask<?> task : tasks) {
+      reportIfUnretrieved(task);
+    }
   }
 
   /** At close: the finished tasks are of no more use. */
