@@ -31,10 +31,11 @@ import java.util.Set;
  *
  * <p>Memory stays bounded in a loop that runs for days: a finished task is kept only until it is
  * reported ({@value #KEPT_FINISHED} at most waiting for a report), then among the last {@value
- * #KEPT_REPORTED} reported, for {@link Fgbg#job(int)}.
+ * #KEPT_REPORTED} reported, for {@link Fgbg#job(long)}.
  *
  * <p>Invariants: only the thread holding the loop's baton touches the table; {@code notices} is
- * volatile. Job numbers grow with every task made, so the pending set's order is number order.
+ * volatile. Job numbers grow with every task made, so the pending set's order is number order;
+ * they are {@code long}s, which never wrap (at 10,000 tasks a second, for 29 million years).
  */
 final class Jobs {
   static final int KEPT_FINISHED = 1000;
@@ -42,12 +43,12 @@ final class Jobs {
   static final int KEPT_UNRETRIEVED = 1000;
 
   private static final Comparator<AbstractTask<?>> BY_NUMBER =
-      Comparator.comparingInt(task -> task.number);
+      Comparator.comparingLong(task -> task.number);
 
   private final EventSources sources;
   private final LoopExceptions exceptions;
   private final LinkedHashSet<AbstractTask<?>> pending = new LinkedHashSet<>();
-  private int counter;
+  private long counter;
   /** Finished tasks that may need a report, oldest first. */
   private final ArrayDeque<AbstractTask<?>> finished = new ArrayDeque<>();
   /** Finished tasks pushed out of {@code finished} unreported, since the last report. */
@@ -69,8 +70,13 @@ final class Jobs {
 
   // ---- the life of a task
 
-  int nextNumber() {
+  long nextNumber() {
     return ++counter;
+  }
+
+  /** For tests: the next task made gets number {@code last + 1}. */
+  void setLastNumber(long last) {
+    counter = last;
   }
 
   /** The loop's time, read without moving a ticking virtual clock. */
@@ -148,7 +154,7 @@ final class Jobs {
   }
 
   /** The task numbered {@code n}: pending, or finished and still remembered; else null. */
-  AbstractTask<?> find(int n) {
+  AbstractTask<?> find(long n) {
     for (var group : List.of(pending, finished, reported)) {
       for (AbstractTask<?> task : group) {
         if (task.number == n) {
@@ -253,9 +259,9 @@ final class Jobs {
    * bash's {@code +} and {@code -}: the numbers of the two most recent background jobs in {@code
    * table} (0 for none). Tasks that tasks made get no marker.
    */
-  private static int[] markers(List<AbstractTask<?>> table) {
-    int current = 0;
-    int previous = 0;
+  private static long[] markers(List<AbstractTask<?>> table) {
+    long current = 0;
+    long previous = 0;
     for (AbstractTask<?> task : table) {
       if (!task.topLevel || task.number == current) {
         continue;
@@ -267,14 +273,14 @@ final class Jobs {
         previous = task.number;
       }
     }
-    return new int[] {current, previous};
+    return new long[] {current, previous};
   }
 
   /**
    * One line per task, in columns: {@code [N]M  State  [age]  name  detail}, like bash's {@code
    * jobs}; each column but the last as wide as its widest entry.
    */
-  private List<String> format(List<AbstractTask<?>> tasks, int[] markers, boolean withAge) {
+  private List<String> format(List<AbstractTask<?>> tasks, long[] markers, boolean withAge) {
     long now = now();
     List<String[]> rows = new ArrayList<>(tasks.size());
     int[] widths = new int[5];

@@ -22,7 +22,7 @@ public interface Task<T> {
   /**
    * The task's name: {@code "Task-1"}, {@code "Task-2"}, ... in the order the loop made them,
    * unless named with {@link #setName}. The N of "Task-N" is the task's job number, which {@link
-   * Fgbg#jobs()} lists and {@link Fgbg#job(int)} takes, whatever its name.
+   * Fgbg#jobs()} lists and {@link Fgbg#job(long)} takes, whatever its name.
    *
    * @return the name, never null
    */
