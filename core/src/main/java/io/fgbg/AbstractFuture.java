@@ -188,8 +188,21 @@ abstract class AbstractFuture<T> {
     if (callback instanceof CoroutineTask<?> waiting) {
       loop.scheduleStep(waiting); // asyncio's __wakeup: one hop, then the task's next step
     } else {
-      DoneCallback cb = (DoneCallback) callback;
-      loop.callSoonOnLoop(() -> cb.done(this));
+      loop.callSoonOnLoop(new ScheduledCallback(this, (DoneCallback) callback));
+    }
+  }
+
+  /** A done callback in the ready queue; named so that a report of its failure says whose it is. */
+  private record ScheduledCallback(AbstractFuture<?> future, DoneCallback callback)
+      implements Runnable {
+    @Override
+    public void run() {
+      callback.done(future);
+    }
+
+    @Override
+    public String toString() {
+      return "done callback of " + future.describe();
     }
   }
 

@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 abstract class AbstractTask<T> extends AbstractFuture<T> implements Task<T> {
   /** The job number: the N of the default name "Task-N"; 0 for a future that is not a job. */
-  final int number;
+  final long number;
   /** The loop's time when the task was made, in nanoseconds. */
   final long createdAt;
   /** Made from plain code outside any run of the loop (at the prompt): a background job. */

@@ -16,7 +16,8 @@ package io.fgbg;
  *
  * <p>The handler runs as a new task on the loop that started the server, so it may {@code await}.
  * When it returns, throws or is cancelled, the connection is closed once what it wrote has been
- * sent. An exception it throws fails its task and is reported on {@code System.err}; other
+ * sent. An exception it throws fails its task and is reported at once through the loop's {@link
+ * ExceptionHandler} ("Unhandled exception in connection handler", with the task); other
  * connections and the loop go on.
  */
 @FunctionalInterface

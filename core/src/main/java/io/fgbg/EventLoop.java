@@ -71,12 +71,14 @@ public final class EventLoop implements AutoCloseable {
   final Jobs jobs;
   /** Made on first use; baton holder only. */
   private ExecutorService defaultExecutor;
+  /** The exception handler, and the default one. */
+  private final LoopExceptions exceptions = new LoopExceptions(this);
 
   private EventLoop(LoopClock clock) {
     this.sources = new EventSources(clock);
     this.dispatcher = new Dispatcher(this, baton, sources);
     this.watch = new SlowStepWatch(dispatcher, baton);
-    this.jobs = new Jobs(sources);
+    this.jobs = new Jobs(sources, exceptions);
   }
 
   // ------------------------------------------------------------------ public API
@@ -177,6 +179,29 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /**
+   * Sets the handler of the errors this loop cannot hand to any caller (asyncio's {@code
+   * set_exception_handler}): callbacks that throw, failures nobody retrieved, errors of fgbg
+   * itself; see {@link ExceptionHandler}. Safe from any thread; never suspends.
+   *
+   * @param handler the handler, or null for the default, which logs through {@link System.Logger}
+   */
+  public void setExceptionHandler(ExceptionHandler handler) {
+    exceptions.setHandler(handler);
+  }
+
+  /**
+   * Hands {@code context} to this loop's exception handler, or to the default one (asyncio's
+   * {@code call_exception_handler}), on the calling thread. An exception the handler throws is
+   * reported by the default handler, never thrown from here. Never suspends.
+   *
+   * @param context what happened
+   * @throws NullPointerException if {@code context} is null
+   */
+  public void callExceptionHandler(ExceptionContext context) {
+    exceptions.call(context);
+  }
+
+  /**
    * Sets how long one callback or task step may hold the loop before fgbg reports it: the task's
    * name, how long, and where it is, while the step is still running (once per step), through
    * {@code System.Logger} ({@code io.fgbg}, WARNING), or on {@code System.err} in the interactive
@@ -231,7 +256,7 @@ public final class EventLoop implements AutoCloseable {
   /**
    * Schedules {@code callback} to run on the loop, after the callbacks already ready.
    *
-   * @param callback what to run; an exception it throws is reported on {@code System.err}
+   * @param callback what to run; an exception it throws goes to the exception handler
    * @return a handle that can cancel it
    * @throws NullPointerException if {@code callback} is null
    * @throws IllegalStateException if the loop is closed, or running in another thread (use
@@ -247,7 +272,7 @@ public final class EventLoop implements AutoCloseable {
    * Timers fire in deadline order, timers with the same deadline in the order they were made.
    *
    * @param delay how long from now; zero or negative: at the next iteration
-   * @param callback what to run; an exception it throws is reported on {@code System.err}
+   * @param callback what to run; an exception it throws goes to the exception handler
    * @return a handle that can cancel it
    * @throws NullPointerException if {@code delay} or {@code callback} is null
    * @throws IllegalStateException if the loop is closed, or running in another thread
@@ -281,7 +306,7 @@ public final class EventLoop implements AutoCloseable {
    * Schedules {@code callback} to run on the loop; safe from any thread. If the loop is waiting
    * for work it wakes up; if nobody runs it, the callback runs at its next foreground run.
    *
-   * @param callback what to run; an exception it throws is reported on {@code System.err}
+   * @param callback what to run; an exception it throws goes to the exception handler
    * @throws NullPointerException if {@code callback} is null
    * @throws IllegalStateException if the loop is closed
    */
@@ -365,6 +390,7 @@ public final class EventLoop implements AutoCloseable {
    * Baton holder only, once the loop is closed.
    */
   private void releaseResources() {
+    jobs.reportUnretrieved(); // every task has finished: what failed unseen is reported now
     jobs.forgetFinished();
     dispatcher.clear();
     sources.clear();
@@ -637,8 +663,7 @@ public final class EventLoop implements AutoCloseable {
   }
 
   void reportException(String context, Throwable e) {
-    System.err.println(context);
-    e.printStackTrace();
+    exceptions.report(context, e);
   }
 
   /** The loop's selector, opened for the first socket. Baton holder only. */

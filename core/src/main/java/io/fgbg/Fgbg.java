@@ -660,14 +660,14 @@ public final class Fgbg {
 
   /**
    * The task with job number {@code n} (the N of its default name "Task-N") on the calling
-   * thread's loop; see {@link #job(int, EventLoop)}.
+   * thread's loop; see {@link #job(long, EventLoop)}.
    *
    * @param n the job number
    * @return the task
    * @throws IllegalArgumentException if there is no such job
    * @throws IllegalStateException if the loop is running in another thread
    */
-  public static Task<?> job(int n) {
+  public static Task<?> job(long n) {
     return job(n, null);
   }
 
@@ -675,8 +675,8 @@ public final class Fgbg {
    * The task with job number {@code n} (the N of its default name "Task-N") on {@code loop}: a
    * task that is not done, or a finished one that is still remembered (until it has been reported
    * by a job notice or {@link #jobs()}, and then among the last few reported), so that after a
-   * notice {@code [3]  Failed ...} the failure can be read with {@code job(3).exception()}. Never
-   * suspends.
+   * notice {@code [3]  Failed ...} the failure can be read with {@code job(3).exception()}. Job
+   * numbers are {@code long}s: they never wrap, however many tasks a loop makes. Never suspends.
    *
    * @param n the job number
    * @param loop the loop; null for the calling thread's
@@ -684,7 +684,7 @@ public final class Fgbg {
    * @throws IllegalArgumentException if there is no such job: "no such job: 7"
    * @throws IllegalStateException if the loop is running in another thread
    */
-  public static Task<?> job(int n, EventLoop loop) {
+  public static Task<?> job(long n, EventLoop loop) {
     EventLoop l = loopOrCurrent(loop);
     AbstractTask<?> task = l.isClosed() ? null : l.onLoop(() -> l.jobs.find(n));
     if (task == null) {

@@ -23,40 +23,60 @@ import java.util.Set;
  * if it failed and nobody took its exception: asyncio's "Task exception was never retrieved", at a
  * time one can count on.
  *
+ * <p>A notice is not a retrieval: a failure nobody retrieved is also kept in a list of its own
+ * ({@value #KEPT_UNRETRIEVED} at most), and reported through the loop's exception handler as
+ * asyncio's "Task exception was never retrieved" if still nobody has taken it when the loop closes
+ * ({@link #reportUnretrieved()}), or at once when it is pushed out of the full list. The task of a
+ * foreground run is never in it: the run's caller gets the exception.
+ *
  * <p>Memory stays bounded in a loop that runs for days: a finished task is kept only until it is
  * reported ({@value #KEPT_FINISHED} at most waiting for a report), then among the last {@value
- * #KEPT_REPORTED} reported, for {@link Fgbg#job(int)}.
+ * #KEPT_REPORTED} reported, for {@link Fgbg#job(long)}.
  *
  * <p>Invariants: only the thread holding the loop's baton touches the table; {@code notices} is
- * volatile. Job numbers grow with every task made, so the pending set's order is number order.
+ * volatile. Job numbers grow with every task made, so the pending set's order is number order;
+ * they are {@code long}s, which never wrap (at 10,000 tasks a second, for 29 million years).
  */
 final class Jobs {
   static final int KEPT_FINISHED = 1000;
   static final int KEPT_REPORTED = 32;
+  static final int KEPT_UNRETRIEVED = 1000;
 
   private static final Comparator<AbstractTask<?>> BY_NUMBER =
-      Comparator.comparingInt(task -> task.number);
+      Comparator.comparingLong(task -> task.number);
 
   private final EventSources sources;
+  private final LoopExceptions exceptions;
   private final LinkedHashSet<AbstractTask<?>> pending = new LinkedHashSet<>();
-  private int counter;
+  private long counter;
   /** Finished tasks that may need a report, oldest first. */
   private final ArrayDeque<AbstractTask<?>> finished = new ArrayDeque<>();
   /** Finished tasks pushed out of {@code finished} unreported, since the last report. */
   private int dropped;
   /** The last tasks reported (or reaped silently), for job(n) after a notice. */
   private final ArrayDeque<AbstractTask<?>> reported = new ArrayDeque<>();
+  /**
+   * Tasks that failed while nobody had taken their outcome, oldest first, until the loop closes;
+   * some may have been retrieved since (checked when they are reported).
+   */
+  private final ArrayDeque<AbstractTask<?>> unretrieved = new ArrayDeque<>();
   /** Print notices at the end of foreground runs. */
   volatile boolean notices = true;
 
-  Jobs(EventSources sources) {
+  Jobs(EventSources sources, LoopExceptions exceptions) {
     this.sources = sources;
+    this.exceptions = exceptions;
   }
 
   // ---- the life of a task
 
-  int nextNumber() {
+  long nextNumber() {
     return ++counter;
+  }
+
+  /** For tests: the next task made gets number {@code last + 1}. */
+  void setLastNumber(long last) {
+    counter = last;
   }
 
   /** The loop's time, read without moving a ticking virtual clock. */
@@ -71,13 +91,32 @@ final class Jobs {
   /** A job became done; {@code foreground}: the task of the run now going on, whose caller sees it. */
   void done(AbstractTask<?> task, boolean foreground) {
     pending.remove(task);
-    if (foreground || !(task.topLevel || isUnseenFailure(task))) {
+    if (foreground) {
+      return;
+    }
+    if (isUnseenFailure(task)) {
+      keepUnretrieved(task);
+    } else if (!task.topLevel) {
       return;
     }
     finished.addLast(task);
     if (finished.size() > KEPT_FINISHED) {
       remember(finished.pollFirst());
       dropped++;
+    }
+  }
+
+  private void keepUnretrieved(AbstractTask<?> task) {
+    unretrieved.addLast(task);
+    if (unretrieved.size() > KEPT_UNRETRIEVED) {
+      reportIfUnretrieved(unretrieved.pollFirst());
+    }
+  }
+
+  private void reportIfUnretrieved(AbstractTask<?> task) {
+    if (!task.isObserved()) {
+      exceptions.call(
+          ExceptionContext.of(LoopExceptions.NEVER_RETRIEVED, task.failureNow(), task));
     }
   }
 
@@ -115,7 +154,7 @@ final class Jobs {
   }
 
   /** The task numbered {@code n}: pending, or finished and still remembered; else null. */
-  AbstractTask<?> find(int n) {
+  AbstractTask<?> find(long n) {
     for (var group : List.of(pending, finished, reported)) {
       for (AbstractTask<?> task : group) {
         if (task.number == n) {
@@ -185,6 +224,19 @@ final class Jobs {
     }
   }
 
+  /**
+   * At close, once every task is done: reports through the exception handler, in job order, each
+   * task that failed and whose exception nobody has retrieved, and forgets them all.
+   */
+  void reportUnretrieved() {
+    List<AbstractTask<?>> tasks = new ArrayList<>(unretrieved);
+    unretrieved.clear();
+    tasks.sort(BY_NUMBER);
+    for (AbstractTask<?> task : tasks) {
+      reportIfUnretrieved(task);
+    }
+  }
+
   /** At close: the finished tasks are of no more use. */
   void forgetFinished() {
     finished.clear();
@@ -235,9 +287,9 @@ final class Jobs {
    * bash's {@code +} and {@code -}: the numbers of the two most recent background jobs in {@code
    * table} (0 for none). Tasks that tasks made get no marker.
    */
-  private static int[] markers(List<AbstractTask<?>> table) {
-    int current = 0;
-    int previous = 0;
+  private static long[] markers(List<AbstractTask<?>> table) {
+    long current = 0;
+    long previous = 0;
     for (AbstractTask<?> task : table) {
       if (!task.topLevel || task.number == current) {
         continue;
@@ -249,20 +301,20 @@ final class Jobs {
         previous = task.number;
       }
     }
-    return new int[] {current, previous};
+    return new long[] {current, previous};
   }
 
   /**
    * One line per task, in columns: {@code [N]M  State  [age]  name  detail}, like bash's {@code
    * jobs}; each column but the last as wide as its widest entry.
    */
-  private List<String> format(List<AbstractTask<?>> tasks, int[] markers, boolean withAge) {
+  private List<String> format(List<AbstractTask<?>> tasks, long[] markers, boolean withAge) {
     return format(tasks, markers, withAge, null, null);
   }
 
   private List<String> format(
       List<AbstractTask<?>> tasks,
-      int[] markers,
+      long[] markers,
       boolean withAge,
       AbstractTask<?> stuck,
       String stuckDetail) {

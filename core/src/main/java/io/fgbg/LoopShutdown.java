@@ -96,7 +96,7 @@ final class LoopShutdown {
       executor.shutdownNow();
       if (!waitThroughOneInterrupt(() -> executor.awaitTermination(10, TimeUnit.SECONDS))
           && interrupts < 2) {
-        System.err.println("fgbg: background calls still running 10 s after close(): left behind");
+        loop.reportException("background calls still running 10 s after close(): left behind", null);
       }
     }
     // Every thread gets a share of one deadline: a thread that outlives it does not stop the
@@ -113,12 +113,12 @@ final class LoopShutdown {
       }
     }
     if (left > 0 && interrupts < 2) {
-      System.err.println(
-          "fgbg: "
-              + left
+      loop.reportException(
+          left
               + " task thread(s) still running "
               + THREADS_DEADLINE.toSeconds()
-              + " s after close(): left behind");
+              + " s after close(): left behind",
+          null);
     }
     retiredThreads.clear();
   }

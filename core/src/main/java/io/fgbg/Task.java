@@ -22,7 +22,7 @@ public interface Task<T> {
   /**
    * The task's name: {@code "Task-1"}, {@code "Task-2"}, ... in the order the loop made them,
    * unless named with {@link #setName}. The N of "Task-N" is the task's job number, which {@link
-   * Fgbg#jobs()} lists and {@link Fgbg#job(int)} takes, whatever its name.
+   * Fgbg#jobs()} lists and {@link Fgbg#job(long)} takes, whatever its name.
    *
    * @return the name, never null
    */
@@ -95,7 +95,8 @@ public interface Task<T> {
    *
    * <p>Callbacks are scheduled with {@link EventLoop#callSoon} when the task finishes, in the
    * order they were added; a callback added to a task that is already done is scheduled at once.
-   * An exception a callback throws is reported on {@code System.err} and does not stop the loop.
+   * An exception a callback throws goes to the loop's {@link ExceptionHandler} and does not stop
+   * the loop.
    *
    * @param callback the callback
    * @throws NullPointerException if {@code callback} is null

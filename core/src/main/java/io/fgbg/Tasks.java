@@ -171,7 +171,9 @@ final class Tasks {
 
   /**
    * A future done when every future in {@code children} is, whatever their outcome (asyncio's
-   * {@code gather(..., return_exceptions=True)}, as {@code asyncio.run} uses at shutdown).
+   * {@code gather(..., return_exceptions=True)}, as {@code asyncio.run} uses at shutdown). It
+   * retrieves no failure: a task that fails while close() cancels it is still reported as never
+   * retrieved.
    */
   static AbstractFuture<?> allDone(EventLoop loop, List<AbstractFuture<?>> children) {
     return new Gathering<Object>(loop, children, true);
@@ -218,7 +220,8 @@ final class Tasks {
       if (finished == distinct) {
         List<T> results = new ArrayList<>(children.size());
         for (AbstractFuture<? extends T> c : children) {
-          results.add(c.isDone() && c.exception() == null ? resultOf(c) : null);
+          // failureNow(): waiting for all (close() cancelling what is left) retrieves no failure
+          results.add(c.isDone() && c.failureNow() == null ? resultOf(c) : null);
         }
         if (cancelRequested) {
           setException(new CancellationException("gather was cancelled"));

@@ -131,8 +131,26 @@ final class TcpServer implements Server {
               handler.handle(transport.reader, transport.writer);
               return null;
             });
+    task.markObserved(); // the server takes its outcome, below: no job notice, no second report
     loop.scheduleStep(task);
-    task.addCallback((AbstractFuture.DoneCallback) done -> transport.close());
+    task.addCallback(
+        (AbstractFuture.DoneCallback)
+            done -> {
+              reportIfFailed(task);
+              transport.close();
+            });
+  }
+
+  /**
+   * asyncio's (3.12) done callback of a connection's task: a handler that threw is reported
+   * through the loop's exception handler at once (and only there).
+   */
+  private void reportIfFailed(CoroutineTask<Void> task) {
+    Throwable failure = task.isCancelled() ? null : task.failureNow();
+    if (failure != null) {
+      loop.callExceptionHandler(
+          ExceptionContext.of("Unhandled exception in connection handler", failure, task));
+    }
   }
 
   private void detach() {

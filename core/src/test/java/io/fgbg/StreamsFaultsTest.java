@@ -324,11 +324,16 @@ class StreamsFaultsTest extends StreamsLoopSupport {
 
   @Test
   void aHandlerThatThrowsLeavesTheServerAndTheOtherConnectionsWorking() throws Exception {
+    List<ExceptionContext> reported = new ArrayList<>();
+    loop.setExceptionHandler((l, context) -> reported.add(context));
+    IOException onPurpose = new IOException("the handler fails on purpose");
+    CompletableFuture<Task<?>> failingTask = new CompletableFuture<>();
     ConnectionHandler handler =
         (reader, writer) -> {
           String first = await(reader.readLine());
           if ("fail".equals(first)) {
-            throw new IOException("the handler fails on purpose");
+            failingTask.complete(currentTask());
+            throw onPurpose;
           }
           writer.write(first + "\n");
           ECHO_LINES.handle(reader, writer);
@@ -343,6 +348,11 @@ class StreamsFaultsTest extends StreamsLoopSupport {
     assertThat(failed)
         .as("the failing handler's connection is closed")
         .containsExactly((String) null);
+    assertThat(reported)
+        .as("reported at once, before its connection is closed")
+        .containsExactly(
+            ExceptionContext.of(
+                "Unhandled exception in connection handler", onPurpose, failingTask.getNow(null)));
     other.writer().write("two\n");
     assertThat(foreground(other.reader().readLine())).isEqualTo("two");
     other.writer().close();

@@ -183,7 +183,7 @@ public final class Demos {
             () -> {
               throw new IOException("connection reset");
             });
-    int number = Integer.parseInt(fetch.name().substring("Task-".length())); // its job number
+    long number = Long.parseLong(fetch.name().substring("Task-".length())); // its job number
     prompt("fetch.setName(\"fetch\")   // asyncio's set_name; the job number stays");
     fetch.setName("fetch");
     prompt("runInForeground(sleep(ofMillis(500)))   // any foreground run");
