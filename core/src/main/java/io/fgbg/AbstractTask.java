@@ -20,6 +20,8 @@ abstract class AbstractTask<T> extends AbstractFuture<T> implements Task<T> {
   final long createdAt;
   /** Made from plain code outside any run of the loop (at the prompt): a background job. */
   final boolean topLevel;
+  /** In debug mode, where the task was made (asyncio's {@code _source_traceback}); else null. */
+  final StackTraceElement[] creationFrames;
   private volatile String name;
 
   // ---- the job table's, baton holder only
@@ -34,6 +36,7 @@ abstract class AbstractTask<T> extends AbstractFuture<T> implements Task<T> {
     this.number = jobs.nextNumber();
     this.createdAt = jobs.now();
     this.topLevel = !loop.isRunning(); // the loop runs for tasks and callbacks, not the prompt
+    this.creationFrames = loop.isDebug() ? userFrames() : null;
     this.name = "Task-" + number;
     jobs.add(this);
   }
@@ -44,6 +47,7 @@ abstract class AbstractTask<T> extends AbstractFuture<T> implements Task<T> {
     this.number = 0;
     this.createdAt = 0;
     this.topLevel = false;
+    this.creationFrames = null;
     this.name = name;
   }
 
@@ -60,6 +64,38 @@ abstract class AbstractTask<T> extends AbstractFuture<T> implements Task<T> {
   @Override
   final String describe() {
     return name;
+  }
+
+  private static final StackWalker WALKER =
+      StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+  /** The stack of the code making a task, from its first frame outside the library and the JDK. */
+  private static StackTraceElement[] userFrames() {
+    java.security.CodeSource library = AbstractTask.class.getProtectionDomain().getCodeSource();
+    return WALKER.walk(
+        frames ->
+            frames
+                .dropWhile(
+                    f ->
+                        f.getClassName().startsWith("java.")
+                            || f.getClassName().startsWith("jdk.")
+                            || java.util.Objects.equals(
+                                f.getDeclaringClass().getProtectionDomain().getCodeSource(),
+                                library))
+                .limit(16)
+                .map(StackWalker.StackFrame::toStackTraceElement)
+                .toArray(StackTraceElement[]::new));
+  }
+
+  /**
+   * "created at Foo.main(Foo.java:7)": the first frame of the user's code where the task was
+   * made, in debug mode; else "".
+   */
+  final String creationSite() {
+    if (creationFrames == null) {
+      return "";
+    }
+    return creationFrames.length == 0 ? "" : "created at " + creationFrames[0];
   }
 
   /** True for a numbered task, which the job table lists. */

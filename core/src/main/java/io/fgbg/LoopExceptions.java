@@ -105,6 +105,9 @@ final class LoopExceptions {
     StringBuilder text = new StringBuilder(context.message());
     if (context.task() != null) {
       text.append(System.lineSeparator()).append("task: ").append(context.task().name());
+      if (context.task() instanceof AbstractTask<?> task && !task.creationSite().isEmpty()) {
+        text.append(" (").append(task.creationSite()).append(')'); // debug mode
+      }
     }
     if (original != null) {
       text.append(System.lineSeparator()).append("context: ").append(original);

@@ -187,7 +187,11 @@ final class SlowStepWatch {
 
   private String holderName() {
     CoroutineTask<?> task = dispatcher.currentTaskFromOutside();
-    return task != null ? task.name() : "a callback";
+    if (task == null) {
+      return "a callback";
+    }
+    String site = task.creationSite(); // debug mode only
+    return site.isEmpty() ? task.name() : task.name() + " (" + site + ")";
   }
 
   /** ", at Foo.run(Foo.java:12)": the top frame of the user's code, or "". */
