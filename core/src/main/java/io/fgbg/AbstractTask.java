@@ -32,6 +32,7 @@ abstract class AbstractTask<T> extends AbstractFuture<T> implements Task<T> {
   /** A task that is a job: numbered, listed, reported. Baton holder only. */
   AbstractTask(EventLoop loop) {
     super(loop);
+    assert loop.inLoop() : "a task made off the loop";
     Jobs jobs = loop.jobs;
     this.number = jobs.nextNumber();
     this.createdAt = jobs.now();

@@ -93,6 +93,7 @@ final class Dispatcher {
    * already ready.
    */
   void drive(ForegroundRun run, CoroutineTask<?> first) {
+    assert baton.isHeldBy(run.caller) && foreground == null : "a run begins without the baton";
     foreground = run;
     stopping = run.task != null && run.task.isDone();
     stopNow = false;
@@ -154,6 +155,7 @@ final class Dispatcher {
    * left this thread).
    */
   CoroutineTask<?> dispatch(Thread self, Exit exit, CoroutineTask<?> mine) {
+    assert baton.isHeldBy(self) : self + " dispatches without the baton";
     for (; ; ) {
       Object item = nextReady();
       if (item == STOP) {

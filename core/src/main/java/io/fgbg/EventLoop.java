@@ -390,6 +390,7 @@ public final class EventLoop implements AutoCloseable {
    * Baton holder only, once the loop is closed.
    */
   private void releaseResources() {
+    assert inLoop() : "close() released the loop without holding it";
     jobs.reportUnretrieved(); // every task has finished: what failed unseen is reported now
     jobs.forgetFinished();
     dispatcher.clear();
@@ -628,8 +629,14 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
+  /** True if the calling thread holds the baton: for the {@code assert}s of the regimes. */
+  boolean inLoop() {
+    return baton.isHeldBy(Thread.currentThread());
+  }
+
   /** Called by every future as it becomes done. Baton holder only. */
   void futureDone(AbstractFuture<?> future) {
+    assert inLoop() : "a future completed off the loop: " + future;
     ForegroundRun run = dispatcher.foreground;
     boolean isRunTask = run != null && run.task == future;
     if (isRunTask) {
@@ -646,14 +653,17 @@ public final class EventLoop implements AutoCloseable {
   }
 
   void scheduleStep(CoroutineTask<?> task) {
+    assert inLoop() : "a step scheduled off the loop: " + task;
     dispatcher.scheduleStep(task);
   }
 
   CallbackHandle callSoonOnLoop(Runnable callback) {
+    assert inLoop() : "callSoonOnLoop off the loop";
     return dispatcher.callSoon(callback);
   }
 
   TimerHandle callLaterOnLoop(long delayNanos, Runnable callback) {
+    assert inLoop() : "callLaterOnLoop off the loop";
     return sources.callLater(delayNanos, callback);
   }
 
