@@ -1,8 +1,11 @@
 package io.fgbg;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
@@ -62,8 +65,18 @@ final class TcpServer implements Server {
     return server;
   }
 
+  /**
+   * Binds one listening socket. An IPv4 address gets an IPv4 socket, so that "0.0.0.0" listens on
+   * IPv4 only, as in asyncio (a default socket is dual-stack: bound to 0.0.0.0 it would take IPv6
+   * too, and report ::); null, every interface, gets the default dual-stack socket.
+   */
   private void bind(InetAddress host, int port) throws IOException {
-    ServerSocketChannel channel = ServerSocketChannel.open();
+    ServerSocketChannel channel =
+        host instanceof Inet4Address
+            ? ServerSocketChannel.open(StandardProtocolFamily.INET)
+            : host instanceof Inet6Address
+                ? ServerSocketChannel.open(StandardProtocolFamily.INET6)
+                : ServerSocketChannel.open();
     try {
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       channel.bind(new InetSocketAddress(host, port), BACKLOG);
