@@ -20,8 +20,13 @@ import java.util.concurrent.CancellationException;
  * that runs the handler; the task's end closes the connection once its output is sent.
  *
  * <p>Invariants: only the thread holding the loop's baton touches its state; the public methods
- * take the baton (or refuse, if the loop runs in another thread). {@code connections} counts the
- * accepted sockets not closed yet.
+ * take the baton (or refuse, if the loop runs in another thread), and refuse the tasks of other
+ * loops before they touch anything. {@code connections} counts the accepted sockets not closed
+ * yet. The addresses are fixed before the server is returned, so any thread may read them.
+ *
+ * <p>Accepting when the process is out of descriptors: {@code accept()} fails, the failure is
+ * reported, and accepting pauses for a second, as asyncio's {@code _accept_connection} does; the
+ * connections wait in the kernel's backlog meanwhile, and are served once descriptors are free.
  */
 final class TcpServer implements Server {
   /** Connections the kernel may queue before the loop accepts them. */
@@ -34,7 +39,8 @@ final class TcpServer implements Server {
   private final int limit;
   private final List<SelectionKey> listening = new ArrayList<>(2);
   private final List<InetSocketAddress> addresses = new ArrayList<>(2);
-  private boolean serving;
+  /** Written by the baton holder only; volatile so that {@link #isServing} may read it anywhere. */
+  private volatile boolean serving;
   private int connections;
   private final ArrayList<LoopFuture<Void>> closeWaiters = new ArrayList<>(1);
   private LoopFuture<Void> servingForever;
@@ -81,7 +87,7 @@ final class TcpServer implements Server {
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       channel.bind(new InetSocketAddress(host, port), BACKLOG);
       channel.configureBlocking(false);
-      SelectionKey key = loop.io().register(channel, SelectionKey.OP_ACCEPT, null);
+      SelectionKey key = Streams.selector(loop).register(channel, SelectionKey.OP_ACCEPT, null);
       key.attach((Runnable) () -> acceptReady(channel));
       listening.add(key);
       addresses.add((InetSocketAddress) channel.getLocalAddress());
@@ -179,6 +185,7 @@ final class TcpServer implements Server {
 
   @Override
   public void close() {
+    Streams.checkLoop(loop, "close", this);
     loop.onLoop(
         () -> {
           closeOnLoop();
@@ -209,7 +216,7 @@ final class TcpServer implements Server {
   @Override
   public Coroutine<Void> waitClosed() {
     return () -> {
-      CoroutineTask<?> task = Fgbg.requireTask("waitClosed");
+      CoroutineTask<?> task = Streams.requireTaskOf(loop, "waitClosed", this);
       if (serving || connections > 0) {
         LoopFuture<Void> waiter = new LoopFuture<>(loop, "close of server " + addresses.get(0));
         closeWaiters.add(waiter);
@@ -222,7 +229,7 @@ final class TcpServer implements Server {
   @Override
   public Coroutine<Void> serveForever() {
     return () -> {
-      CoroutineTask<?> task = Fgbg.requireTask("serveForever");
+      CoroutineTask<?> task = Streams.requireTaskOf(loop, "serveForever", this);
       if (servingForever != null) {
         throw new IllegalStateException("server " + addresses.get(0) + " is already served forever");
       }
@@ -241,6 +248,11 @@ final class TcpServer implements Server {
       }
       return null;
     };
+  }
+
+  /** What a refused call names: "the server on /127.0.0.1:8888". */
+  String describe() {
+    return "the server on " + addresses.get(0);
   }
 
   @Override
