@@ -53,7 +53,7 @@ final class SocketTransport implements Runnable {
       EventLoop loop, SocketChannel channel, SelectionKey key, int limit, Runnable onClosed)
       throws IOException {
     this.loop = loop;
-    this.io = loop.io();
+    this.io = Streams.selector(loop); // the first socket opens it: an IOException if it cannot
     this.channel = channel;
     this.peer = (InetSocketAddress) channel.getRemoteAddress();
     this.onClosed = onClosed;
