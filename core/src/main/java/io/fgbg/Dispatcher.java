@@ -192,32 +192,29 @@ final class Dispatcher {
   }
 
   private CoroutineTask<?> atEndOfRun(Thread self, Exit exit, CoroutineTask<?> mine) {
-    switch (exit) {
-      case CALLER:
-        return null;
-      case SUSPENDED:
-        handBackToCaller();
-        baton.await(self);
-        return mine;
-      default:
-        retire(self);
-        handBackToCaller();
-        return null;
+    if (exit == Exit.CALLER) {
+      return null;
     }
+    if (exit == Exit.SUSPENDED) {
+      handBackToCaller();
+      baton.await(self);
+      return mine;
+    }
+    retire(self);
+    handBackToCaller();
+    return null;
   }
 
   private CoroutineTask<?> afterHandOff(
       Thread self, Exit exit, CoroutineTask<?> mine, boolean nextIsMine) {
-    switch (exit) {
-      case CALLER:
-        foreground.awaitEnd();
-        return null;
-      case SUSPENDED:
-        baton.await(self, nextIsMine);
-        return mine;
-      default:
-        return null;
+    if (exit == Exit.SUSPENDED) {
+      baton.await(self, nextIsMine);
+      return mine;
     }
+    if (exit == Exit.CALLER) {
+      foreground.awaitEnd();
+    }
+    return null;
   }
 
   /** The body of a task thread: runs its task, then the loop, adopting tasks that start next. */

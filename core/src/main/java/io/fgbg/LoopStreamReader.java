@@ -14,6 +14,7 @@ import java.util.Objects;
  * {@code buf[start, end)}. At most one task waits for data ({@code waiter}). While more than twice
  * the limit is buffered the transport does not read; it reads again once the buffer is down to
  * the limit, or as soon as a task waits for more (a {@code readExactly} larger than the limit).
+ * Every read refuses a task of another loop before it touches the buffer.
  */
 final class LoopStreamReader implements StreamReader {
   private static final int INITIAL_CAPACITY = 1024;
@@ -84,7 +85,7 @@ final class LoopStreamReader implements StreamReader {
   @Override
   public Coroutine<byte[]> read(int maxBytes) {
     return () -> {
-      CoroutineTask<?> task = Fgbg.requireTask("read");
+      CoroutineTask<?> task = requireTask("read");
       throwIfFailed();
       if (maxBytes == 0) {
         return new byte[0];
@@ -118,7 +119,7 @@ final class LoopStreamReader implements StreamReader {
   @Override
   public Coroutine<String> readLine() {
     return () -> {
-      CoroutineTask<?> task = Fgbg.requireTask("readLine");
+      CoroutineTask<?> task = requireTask("readLine");
       byte[] line;
       try {
         line = readUntil(task, (byte) '\n');
@@ -149,7 +150,7 @@ final class LoopStreamReader implements StreamReader {
       throw new IllegalArgumentException("readExactly size cannot be negative: " + n);
     }
     return () -> {
-      CoroutineTask<?> task = Fgbg.requireTask("readExactly");
+      CoroutineTask<?> task = requireTask("readExactly");
       throwIfFailed();
       while (end - start < n) {
         if (eof) {
@@ -169,7 +170,7 @@ final class LoopStreamReader implements StreamReader {
       throw new IllegalArgumentException("readUntil separator cannot be empty");
     }
     byte[] sep = separator.clone();
-    return () -> readUntil(Fgbg.requireTask("readUntil"), sep);
+    return () -> readUntil(requireTask("readUntil"), sep);
   }
 
   private byte[] readUntil(CoroutineTask<?> task, byte... sep) throws Exception {
@@ -202,6 +203,7 @@ final class LoopStreamReader implements StreamReader {
 
   @Override
   public boolean atEof() {
+    Streams.checkLoop(loop, "atEof", this);
     return eof && start == end;
   }
 
@@ -213,6 +215,16 @@ final class LoopStreamReader implements StreamReader {
   }
 
   // ---- helpers
+
+  /** The task that runs a read: one of this reader's loop, else refused before anything moves. */
+  private CoroutineTask<?> requireTask(String method) {
+    return Streams.requireTaskOf(loop, method, this);
+  }
+
+  /** What a refused call names: "the stream from /127.0.0.1:8888". */
+  String describe() {
+    return "the stream from " + description;
+  }
 
   private void throwIfFailed() {
     if (exception != null) {

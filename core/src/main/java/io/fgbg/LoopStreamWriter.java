@@ -13,7 +13,9 @@ import java.util.Objects;
  * high-water mark.
  *
  * <p>Invariants: only the thread holding the loop's baton touches its state; the public methods
- * take the baton (or refuse, if the loop runs in another thread).
+ * take the baton (or refuse, if the loop runs in another thread), and refuse the tasks of other
+ * loops before they touch anything. {@link #isClosing} and {@link #peerAddress} may be read from
+ * any thread (a volatile flag of the transport, a final field).
  */
 final class LoopStreamWriter implements StreamWriter {
   private final EventLoop loop;
@@ -45,6 +47,7 @@ final class LoopStreamWriter implements StreamWriter {
   }
 
   private void send(byte[] data) {
+    Streams.checkLoop(loop, "write", this);
     loop.onLoop(
         () -> {
           if (closeCalled) {
@@ -59,7 +62,7 @@ final class LoopStreamWriter implements StreamWriter {
   @Override
   public Coroutine<Void> drain() {
     return () -> {
-      CoroutineTask<?> task = Fgbg.requireTask("drain");
+      CoroutineTask<?> task = Streams.requireTaskOf(loop, "drain", this);
       Throwable failure = reader.exception();
       if (failure != null) {
         throw Throwables.sneaky(failure);
@@ -86,6 +89,7 @@ final class LoopStreamWriter implements StreamWriter {
 
   @Override
   public void close() {
+    Streams.checkLoop(loop, "close", this);
     loop.onLoop(
         () -> {
           closeCalled = true;
@@ -96,7 +100,7 @@ final class LoopStreamWriter implements StreamWriter {
 
   @Override
   public Coroutine<Void> waitClosed() {
-    return () -> Fgbg.requireTask("waitClosed").await(closed);
+    return () -> Streams.requireTaskOf(loop, "waitClosed", this).await(closed);
   }
 
   @Override
@@ -107,6 +111,11 @@ final class LoopStreamWriter implements StreamWriter {
   @Override
   public InetSocketAddress peerAddress() {
     return transport.peer();
+  }
+
+  /** What a refused call names: "the stream to /127.0.0.1:8888". */
+  String describe() {
+    return "the stream to " + transport.peer();
   }
 
   @Override

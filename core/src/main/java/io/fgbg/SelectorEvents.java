@@ -10,6 +10,7 @@ import java.nio.channels.Selector;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A loop's NIO selector: the channels it watches and the readiness it reports, asyncio's {@code
@@ -23,20 +24,97 @@ import java.util.Set;
  * #wakeup()}. A closed channel keeps its descriptor (and its port) until the selector has seen
  * its key cancelled, so {@link #release} selects once at once instead of leaving that to the next
  * iteration, which may be far off if the loop stops.
+ *
+ * <p>Running out of file descriptors. A server whose clients take every descriptor the process
+ * may open must keep serving and recover once they are freed, as asyncio's does. Two things the
+ * loop needs later would then be missing, so both are done when the first selector opens, while
+ * descriptors are free: the JDK's poller, which a virtual thread's blocking {@code select()} parks
+ * on, is started by one such select (the JDK opens the poller's descriptors on first use, and a
+ * poller that failed to start stays broken for the life of the JVM); and the classes of the socket
+ * paths are loaded (a class loaded from a directory takes a descriptor to read its file). An
+ * {@link IOException} from {@code select()} is reported and the loop goes on.
  */
 final class SelectorEvents {
+
+  /** How long a wait sleeps instead of selecting after select() failed, so as not to spin. */
+  private static final long FAILED_SELECT_PAUSE_NANOS = 10_000_000L;
+
+  /**
+   * True once this JVM's poller is started and the library's classes are loaded; written
+   * once, by whichever thread opens a selector first (done twice at worst: harmless).
+   */
+  private static volatile boolean prepared;
+
   private final Selector selector;
   private final Set<SelectionKey> selected;
   /** Where the loop's sockets read into, before the bytes go to a reader's buffer. */
   final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
 
   SelectorEvents() {
+    Selector s;
     try {
-      selector = Selector.open();
+      s = Selector.open();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a selector for the event loop", e);
     }
+    try {
+      prepareForExhaustion(s);
+    } catch (IOException e) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // it was never used
+      }
+      throw new UncheckedIOException(
+          "cannot start the JDK's poller, which a virtual thread's select() needs", e);
+    }
+    selector = s;
     selected = selector.selectedKeys();
+  }
+
+  /**
+   * Once per JVM: starts the JDK's poller with a short timed select on a virtual thread (on {@code
+   * fresh}, which watches nothing yet), and loads the library's classes (see LibraryClasses).
+   */
+  private static void prepareForExhaustion(Selector fresh) throws IOException {
+    if (prepared) {
+      return;
+    }
+    LibraryClasses.loadAll(); // loading a class takes a descriptor: none may be left later
+    Throwable[] failure = new Throwable[1];
+    Thread starter =
+        Thread.ofVirtual()
+            .name("fgbg-poller-start")
+            .start(
+                () -> {
+                  try {
+                    fresh.select(1); // a virtual thread parks on the JDK's poller, starting it
+                  } catch (Throwable e) { // IOException, or the poller's failed initialization
+                    failure[0] = e;
+                  }
+                });
+    joinUninterruptibly(starter);
+    if (failure[0] instanceof IOException e) {
+      throw e;
+    } else if (failure[0] != null) {
+      throw new IOException(failure[0].toString(), failure[0]);
+    }
+    prepared = true;
+  }
+
+  private static void joinUninterruptibly(Thread thread) {
+    boolean interrupted = false;
+    for (; ; ) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // kept for the caller: the join takes a millisecond
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Watches {@code channel} for {@code ops}; {@code handler} runs on the loop when it is ready. */
@@ -94,7 +172,11 @@ final class SelectorEvents {
     select(-1); // deregisters the cancelled key, which closes the descriptor
   }
 
-  /** Selects: without waiting if {@code timeoutMillis} is negative, else as {@link #await}. */
+  /**
+   * Selects: without waiting if {@code timeoutMillis} is negative, else as {@link #await}. A
+   * failure is reported and the loop goes on; a wait that failed sleeps briefly instead, so that a
+   * selector failing each time does not spin.
+   */
   private void select(long timeoutMillis) {
     try {
       if (timeoutMillis < 0) {
@@ -103,7 +185,12 @@ final class SelectorEvents {
         selector.select(timeoutMillis);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("the event loop's selector failed", e);
+      System.err.println("fgbg: the event loop's select() failed; the loop goes on");
+      e.printStackTrace();
+      if (timeoutMillis >= 0) {
+        long pause = timeoutMillis == 0 ? FAILED_SELECT_PAUSE_NANOS : timeoutMillis * 1_000_000L;
+        LockSupport.parkNanos(this, Math.min(pause, FAILED_SELECT_PAUSE_NANOS));
+      }
     }
   }
 

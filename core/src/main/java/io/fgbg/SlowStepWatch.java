@@ -132,12 +132,16 @@ final class SlowStepWatch {
             + " without awaiting"
             + at(stack)
             + ": a blocking call inside a coroutine? use callInBackground";
-    if (Boolean.getBoolean("fgbg.interactive")) {
-      System.err.println(line);
-      System.err.flush();
-    } else {
-      LOG.log(Level.WARNING, line + frames(stack));
+    if (!Boolean.getBoolean("fgbg.interactive")) {
+      try {
+        LOG.log(Level.WARNING, line + frames(stack));
+        return;
+      } catch (Throwable broken) { // a logging set-up that fails (out of descriptors, say)
+        // falls through: the report must not end the caller's run
+      }
     }
+    System.err.println(line);
+    System.err.flush();
   }
 
   /**

@@ -17,7 +17,9 @@ import java.util.Arrays;
  *
  * <p>Invariants: only the thread holding the loop's baton touches it. The selector watches for
  * reading while {@link #isReading()}, and for writing while bytes are buffered. {@code lost} is set
- * once {@link #connectionLost} is scheduled: from then on writes are dropped.
+ * once {@link #connectionLost} is scheduled: from then on writes are dropped. {@code closing} is
+ * the one field other threads read ({@link StreamWriter#isClosing}): volatile, written only by the
+ * baton holder.
  */
 final class SocketTransport implements Runnable {
   static final int HIGH_WATER = 64 * 1024;
@@ -35,7 +37,8 @@ final class SocketTransport implements Runnable {
 
   private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
   private long buffered;
-  private boolean closing; // close() was called or the connection failed: no more reading
+  /** close() was called or the connection failed: no more reading. Baton holder writes; any reads. */
+  private volatile boolean closing;
   private boolean lost; // connectionLost is scheduled or done: writes are dropped
   private boolean readingPaused;
   private boolean eofReceived;
@@ -50,7 +53,7 @@ final class SocketTransport implements Runnable {
       EventLoop loop, SocketChannel channel, SelectionKey key, int limit, Runnable onClosed)
       throws IOException {
     this.loop = loop;
-    this.io = loop.io();
+    this.io = Streams.selector(loop); // the first socket opens it: an IOException if it cannot
     this.channel = channel;
     this.peer = (InetSocketAddress) channel.getRemoteAddress();
     this.onClosed = onClosed;
@@ -59,7 +62,7 @@ final class SocketTransport implements Runnable {
     reader.setTransport(this, String.valueOf(peer));
     interest = SelectionKey.OP_READ;
     if (key == null) {
-      this.key = io.register(channel, interest, this);
+      this.key = io.register(channel, interest, this); // ClosedChannelException: not served
     } else {
       this.key = key;
       key.attach(this);

@@ -1,6 +1,7 @@
 package io.fgbg;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -13,7 +14,13 @@ import java.util.regex.Pattern;
 
 /**
  * Opening servers and connections, behind {@link Fgbg#startServer} and {@link
- * Fgbg#openConnection}: asyncio's {@code start_server} and {@code open_connection}.
+ * Fgbg#openConnection}: asyncio's {@code start_server} and {@code open_connection}; and the
+ * check that keeps each stream and server to its own loop.
+ *
+ * <p>A stream or a server belongs to the loop that made it. Its methods refuse a task (or a
+ * callback run by a task's thread) of another loop with an {@link IllegalStateException}, before
+ * they touch anything; from a thread that runs no loop, the methods that do not suspend take the
+ * baton of an idle loop, or refuse if it runs in another thread, as the loop's own methods do.
  */
 final class Streams {
   static final int DEFAULT_LIMIT = 64 * 1024;
@@ -67,7 +74,7 @@ final class Streams {
       channel.configureBlocking(false);
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
       if (!channel.connect(address)) {
-        key = loop.io().register(channel, SelectionKey.OP_CONNECT, null);
+        key = selector(loop).register(channel, SelectionKey.OP_CONNECT, null);
         do {
           LoopFuture<Void> ready = new LoopFuture<>(loop, "connection to " + address);
           key.attach((Runnable) () -> ready.setResultIfPending(null));
@@ -75,7 +82,7 @@ final class Streams {
         } while (!channel.finishConnect());
       }
       return new SocketTransport(loop, channel, key, limit, null);
-    } catch (Throwable e) { // refused, cancelled, ...: nothing may stay open
+    } catch (Throwable e) { // refused, out of descriptors, cancelled, ...: nothing may stay open
       if (key != null) {
         loop.io().release(key);
       } else {
@@ -101,6 +108,60 @@ final class Streams {
             },
             task.loop.defaultExecutor());
     return Fgbg.await(lookup);
+  }
+
+  /**
+   * The loop's selector, opened for its first socket; a selector that cannot be opened (no
+   * descriptor left) is the IOException of the call that needed it. Baton holder only.
+   */
+  static SelectorEvents selector(EventLoop loop) throws IOException {
+    try {
+      return loop.io();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /**
+   * Refuses {@code call} on {@code subject} (a stream or server of {@code loop}) from a task of
+   * another loop, whose thread runs that loop, before the call touches anything. Allocates nothing
+   * on the way through: it is on every write.
+   */
+  static void checkLoop(EventLoop loop, String call, Object subject) {
+    EventLoop running = EventLoop.RUNNING.get(); // a task's thread, or a caller's during its run
+    if (running != null && running != loop) {
+      CoroutineTask<?> task = EventLoop.TASK.get();
+      throw otherLoop(call, subject, task != null && task.loop == running ? task.name() : null);
+    }
+  }
+
+  /** {@link Fgbg#requireTask}, refusing a task of another loop than {@code loop}. */
+  static CoroutineTask<?> requireTaskOf(EventLoop loop, String call, Object subject) {
+    CoroutineTask<?> task = Fgbg.requireTask(call);
+    if (task.loop != loop) {
+      throw otherLoop(call, subject, task.name());
+    }
+    return task;
+  }
+
+  /** The refusal; {@code taskName} is the calling task's, or null for a callback of that loop. */
+  private static IllegalStateException otherLoop(String call, Object subject, String taskName) {
+    String named =
+        switch (subject) {
+          case LoopStreamReader reader -> reader.describe();
+          case LoopStreamWriter writer -> writer.describe();
+          case TcpServer server -> server.describe();
+          default -> String.valueOf(subject);
+        };
+    return new IllegalStateException(
+        call
+            + "() of "
+            + named
+            + " called from "
+            + (taskName != null ? taskName : "a callback")
+            + " of another event loop: streams and servers are used by the tasks of the loop"
+            + " that made them; from elsewhere, post the call with that loop's"
+            + " callSoonThreadsafe()");
   }
 
   private static void checkPortAndLimit(int port, int limit) {

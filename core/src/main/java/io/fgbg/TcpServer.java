@@ -1,8 +1,11 @@
 package io.fgbg;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
@@ -17,8 +20,13 @@ import java.util.concurrent.CancellationException;
  * that runs the handler; the task's end closes the connection once its output is sent.
  *
  * <p>Invariants: only the thread holding the loop's baton touches its state; the public methods
- * take the baton (or refuse, if the loop runs in another thread). {@code connections} counts the
- * accepted sockets not closed yet.
+ * take the baton (or refuse, if the loop runs in another thread), and refuse the tasks of other
+ * loops before they touch anything. {@code connections} counts the accepted sockets not closed
+ * yet. The addresses are fixed before the server is returned, so any thread may read them.
+ *
+ * <p>Accepting when the process is out of descriptors: {@code accept()} fails, the failure is
+ * reported, and accepting pauses for a second, as asyncio's {@code _accept_connection} does; the
+ * connections wait in the kernel's backlog meanwhile, and are served once descriptors are free.
  */
 final class TcpServer implements Server {
   /** Connections the kernel may queue before the loop accepts them. */
@@ -31,7 +39,8 @@ final class TcpServer implements Server {
   private final int limit;
   private final List<SelectionKey> listening = new ArrayList<>(2);
   private final List<InetSocketAddress> addresses = new ArrayList<>(2);
-  private boolean serving;
+  /** Written by the baton holder only; volatile so that {@link #isServing} may read it anywhere. */
+  private volatile boolean serving;
   private int connections;
   private final ArrayList<LoopFuture<Void>> closeWaiters = new ArrayList<>(1);
   private LoopFuture<Void> servingForever;
@@ -62,13 +71,23 @@ final class TcpServer implements Server {
     return server;
   }
 
+  /**
+   * Binds one listening socket. An IPv4 address gets an IPv4 socket, so that "0.0.0.0" listens on
+   * IPv4 only, as in asyncio (a default socket is dual-stack: bound to 0.0.0.0 it would take IPv6
+   * too, and report ::); null, every interface, gets the default dual-stack socket.
+   */
   private void bind(InetAddress host, int port) throws IOException {
-    ServerSocketChannel channel = ServerSocketChannel.open();
+    ServerSocketChannel channel =
+        host instanceof Inet4Address
+            ? ServerSocketChannel.open(StandardProtocolFamily.INET)
+            : host instanceof Inet6Address
+                ? ServerSocketChannel.open(StandardProtocolFamily.INET6)
+                : ServerSocketChannel.open();
     try {
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       channel.bind(new InetSocketAddress(host, port), BACKLOG);
       channel.configureBlocking(false);
-      SelectionKey key = loop.io().register(channel, SelectionKey.OP_ACCEPT, null);
+      SelectionKey key = Streams.selector(loop).register(channel, SelectionKey.OP_ACCEPT, null);
       key.attach((Runnable) () -> acceptReady(channel));
       listening.add(key);
       addresses.add((InetSocketAddress) channel.getLocalAddress());
@@ -184,6 +203,7 @@ final class TcpServer implements Server {
 
   @Override
   public void close() {
+    Streams.checkLoop(loop, "close", this);
     loop.onLoop(
         () -> {
           closeOnLoop();
@@ -214,7 +234,7 @@ final class TcpServer implements Server {
   @Override
   public Coroutine<Void> waitClosed() {
     return () -> {
-      CoroutineTask<?> task = Fgbg.requireTask("waitClosed");
+      CoroutineTask<?> task = Streams.requireTaskOf(loop, "waitClosed", this);
       if (serving || connections > 0) {
         LoopFuture<Void> waiter = new LoopFuture<>(loop, "close of server " + addresses.get(0));
         closeWaiters.add(waiter);
@@ -227,7 +247,7 @@ final class TcpServer implements Server {
   @Override
   public Coroutine<Void> serveForever() {
     return () -> {
-      CoroutineTask<?> task = Fgbg.requireTask("serveForever");
+      CoroutineTask<?> task = Streams.requireTaskOf(loop, "serveForever", this);
       if (servingForever != null) {
         throw new IllegalStateException("server " + addresses.get(0) + " is already served forever");
       }
@@ -246,6 +266,11 @@ final class TcpServer implements Server {
       }
       return null;
     };
+  }
+
+  /** What a refused call names: "the server on /127.0.0.1:8888". */
+  String describe() {
+    return "the server on " + addresses.get(0);
   }
 
   @Override
