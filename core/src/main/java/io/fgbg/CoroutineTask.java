@@ -83,6 +83,13 @@ final class CoroutineTask<T> extends AbstractTask<T> {
     waiter = null;
   }
 
+  /** An error of fgbg's own stopped this task's thread: the task fails with it. Holder only. */
+  void failInternally(Throwable error) {
+    dispatcher.currentTask = null;
+    waiter = null;
+    setException(error);
+  }
+
   /** The first step of a task cancelled before it started: done, without running the body. */
   void cancelBeforeStart() {
     mustCancel = false;

@@ -222,8 +222,8 @@ final class Dispatcher {
     Thread self = Thread.currentThread();
     EventLoop.RUNNING.set(loop);
     baton.await(self);
+    CoroutineTask<?> task = first;
     try {
-      CoroutineTask<?> task = first;
       while (task != null) {
         task.thread = self;
         EventLoop.TASK.set(task);
@@ -234,6 +234,9 @@ final class Dispatcher {
     } catch (Throwable e) { // a bug in fgbg itself: do not leave the caller waiting forever
       loop.reportException("Internal error in the fgbg event loop", e);
       if (baton.isHeldBy(self)) {
+        if (task != null && !task.isDone()) {
+          task.failInternally(e); // its caller gets the cause, not "not done yet"
+        }
         handBackToCaller();
       }
     }
