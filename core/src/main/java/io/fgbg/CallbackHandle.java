@@ -3,8 +3,11 @@ package io.fgbg;
 /**
  * A callback waiting in the loop's ready queue (asyncio's {@code Handle}).
  *
- * <p>{@code cancelled} is volatile so that {@link #cancel()} is safe from any thread; the loop
- * reads it right before running the callback.
+ * <p>Threads: the loop makes and runs it, holding the baton; {@link #cancel()} may come from any
+ * thread. {@code cancelled} is volatile and the loop reads it right before running the callback,
+ * so a cancel that happened before the loop reached the handle stops it. {@code callback} is a
+ * plain field that a cancel clears from any thread: the loop reads it after the flag, and sees
+ * either the callback (the cancel came too late, as it may in asyncio) or null (it runs nothing).
  */
 class CallbackHandle implements Handle, Runnable {
   private Runnable callback; // null once cancelled, so that a cancelled handle keeps nothing alive

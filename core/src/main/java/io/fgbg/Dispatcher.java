@@ -2,7 +2,6 @@ package io.fgbg;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 
 /**
@@ -60,7 +59,7 @@ final class Dispatcher {
   private final Baton baton;
   private final EventSources sources;
 
-  private final ArrayDeque<Object> ready = new ArrayDeque<>(); // CoroutineTask steps, Runnables
+  private final ReadyQueue ready = new ReadyQueue(); // CoroutineTask steps, Runnables
   private int ntodo; // callbacks left in the current iteration
   private boolean stopping; // end the run at the end of this iteration
   /** Stop at the next callback boundary: the caller was interrupted twice, or has left. */
@@ -318,6 +317,7 @@ final class Dispatcher {
       if (!ready.isEmpty() || noWait || stopping || stopNow) {
         break;
       }
+      ready.trim(); // nothing is ready: give a flood's memory back before waiting
       idle = true;
       sources.waitForWork(loop, next);
       idle = false;

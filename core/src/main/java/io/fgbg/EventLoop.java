@@ -75,7 +75,14 @@ public final class EventLoop implements AutoCloseable {
   private final LoopExceptions exceptions = new LoopExceptions(this);
 
   private EventLoop(LoopClock clock) {
-    this.sources = new EventSources(clock);
+    // A foreign poster may wait for room while a run drains the inbox; never a thread that runs
+    // a loop (two loops flooding each other), nor while a run whose caller left holds the loop.
+    this.sources =
+        new EventSources(
+            clock,
+            () -> baton.isRunning() && !baton.hasDetachedCaller() && RUNNING.get() == null,
+            EventSources.DEFAULT_HIGH_WATER,
+            this::reportException);
     this.dispatcher = new Dispatcher(this, baton, sources);
     this.watch = new SlowStepWatch(dispatcher, baton);
     this.jobs = new Jobs(sources, exceptions);
@@ -271,7 +278,8 @@ public final class EventLoop implements AutoCloseable {
    * Schedules {@code callback} to run on the loop once {@code delay} has passed on its clock.
    * Timers fire in deadline order, timers with the same deadline in the order they were made.
    *
-   * @param delay how long from now; zero or negative: at the next iteration
+   * @param delay how long from now; zero or negative: due at once, at the next iteration, and
+   *     still in deadline order (as in asyncio, a timer at -2 s runs before one at -1 s)
    * @param callback what to run; an exception it throws goes to the exception handler
    * @return a handle that can cancel it
    * @throws NullPointerException if {@code delay} or {@code callback} is null
@@ -280,8 +288,8 @@ public final class EventLoop implements AutoCloseable {
   public Handle callLater(Duration delay, Runnable callback) {
     Objects.requireNonNull(delay, "delay");
     Objects.requireNonNull(callback, "callback");
-    long nanos = saturatedNanos(delay);
-    return onLoop(() -> callLaterOnLoop(nanos, callback));
+    long nanos = saturatedTime(delay); // negative: a deadline in the past, as asyncio keeps it
+    return onLoop(() -> sources.callLater(nanos, callback));
   }
 
   /**
@@ -299,12 +307,19 @@ public final class EventLoop implements AutoCloseable {
     Objects.requireNonNull(when, "when");
     Objects.requireNonNull(callback, "callback");
     long at = saturatedTime(when);
-    return onLoop(() -> sources.callLater(at - sources.now(), callback));
+    return onLoop(() -> sources.callAt(at, callback));
   }
 
   /**
    * Schedules {@code callback} to run on the loop; safe from any thread. If the loop is waiting
    * for work it wakes up; if nobody runs it, the callback runs at its next foreground run.
+   *
+   * <p>Memory stays bounded under a flood: while another thread runs the loop and more than 4096
+   * posted callbacks have not run yet, a thread that runs no loop waits here (in 10 ms slices, an
+   * interrupt ends the wait) until the loop has drained the inbox below that mark; so this call
+   * can block the poster, never the loop. A loop nobody runs never holds a poster. Each iteration
+   * runs what had been posted when it began, so timers, sockets and ready callbacks keep running
+   * whatever the flood.
    *
    * @param callback what to run; an exception it throws goes to the exception handler
    * @throws NullPointerException if {@code callback} is null
@@ -315,10 +330,14 @@ public final class EventLoop implements AutoCloseable {
     checkOpen();
     if (baton.isHeldBy(Thread.currentThread())) {
       callSoonOnLoop(callback); // on the loop's own thread: in order with callSoon
-    } else {
-      post(callback);
+      return;
+    }
+    sources.postFromUser(callback);
+    if (closed && sources.unpost(callback)) { // close() won the race: it would never run
+      checkOpen();
     }
   }
+
 
   /**
    * Ends the loop as {@code asyncio.run} does after its main coroutine: one iteration without

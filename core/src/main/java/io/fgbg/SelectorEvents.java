@@ -7,8 +7,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.function.BiConsumer;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
@@ -50,7 +50,11 @@ final class SelectorEvents {
   /** Where the loop's sockets read into, before the bytes go to a reader's buffer. */
   final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
 
-  SelectorEvents() {
+  /** Where a failed select() is reported: the loop's exception handler. */
+  private final BiConsumer<String, Throwable> errors;
+
+  SelectorEvents(BiConsumer<String, Throwable> errors) {
+    this.errors = errors;
     Selector s;
     try {
       s = Selector.open();
@@ -133,7 +137,7 @@ final class SelectorEvents {
   }
 
   /** Moves the handlers of the channels that are ready now to the end of {@code ready}. */
-  void collect(ArrayDeque<Object> ready) {
+  void collect(ReadyQueue ready) {
     select(-1);
     if (selected.isEmpty()) {
       return;
@@ -185,8 +189,7 @@ final class SelectorEvents {
         selector.select(timeoutMillis);
       }
     } catch (IOException e) {
-      System.err.println("fgbg: the event loop's select() failed; the loop goes on");
-      e.printStackTrace();
+      errors.accept("the event loop's select() failed; the loop goes on", e);
       if (timeoutMillis >= 0) {
         long pause = timeoutMillis == 0 ? FAILED_SELECT_PAUSE_NANOS : timeoutMillis * 1_000_000L;
         LockSupport.parkNanos(this, Math.min(pause, FAILED_SELECT_PAUSE_NANOS));

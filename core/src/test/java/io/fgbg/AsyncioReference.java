@@ -142,30 +142,48 @@ final class AsyncioReference {
         () -> "skipped: cannot compare with asyncio: " + unavailable);
   }
 
+  /**
+   * The lines a program of its own (a test resource, such as {@code /timers/x.py}) prints under
+   * CPython; skips the test without python3 3.11, fails if the program fails.
+   */
+  static List<String> printedBy(String resource) {
+    assumeAvailable();
+    Output out = run(pathOf(resource).toString());
+    if (out.exitCode != 0) {
+      throw new AssertionError(
+          "python3 " + resource + " exited with " + out.exitCode + ":\n" + out.stderr);
+    }
+    return out.stdout.lines().toList();
+  }
+
   private static synchronized Path scriptPath() {
     if (script == null) {
-      URL url = AsyncioReference.class.getResource(SCRIPT);
-      if (url == null) {
-        throw new AssertionError(SCRIPT + " is not on the test class path");
-      }
-      try {
-        if ("file".equals(url.getProtocol())) {
-          script = Path.of(url.toURI());
-        } else {
-          Path tmp = Files.createTempFile("asyncio-order-", ".py");
-          tmp.toFile().deleteOnExit();
-          try (InputStream in = url.openStream()) {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-          }
-          script = tmp;
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (URISyntaxException e) {
-        throw new AssertionError(e);
-      }
+      script = pathOf(SCRIPT);
     }
     return script;
+  }
+
+  /** A test resource as a file python3 can run. */
+  private static Path pathOf(String resource) {
+    URL url = AsyncioReference.class.getResource(resource);
+    if (url == null) {
+      throw new AssertionError(resource + " is not on the test class path");
+    }
+    try {
+      if ("file".equals(url.getProtocol())) {
+        return Path.of(url.toURI());
+      }
+      Path tmp = Files.createTempFile("asyncio-reference-", ".py");
+      tmp.toFile().deleteOnExit();
+      try (InputStream in = url.openStream()) {
+        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return tmp;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (URISyntaxException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private record Output(int exitCode, String stdout, String stderr) {}
