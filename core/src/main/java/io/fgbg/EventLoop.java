@@ -163,12 +163,14 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /**
-   * The loop's clock: the time since the loop was created. Timers and sleeps are measured on it.
+   * The loop's clock: the time since the loop was created (asyncio's {@code loop.time()}).
+   * Timers, sleeps and {@link #callAt} are measured on it. Safe from any thread; never suspends.
    *
    * @return the time, never negative
    */
   public Duration time() {
-    return Duration.ofNanos(sources.now());
+    // off the loop, a reading that moves nothing: a ticking virtual clock is the holder's to move
+    return Duration.ofNanos(inLoop() ? sources.now() : sources.peekNow());
   }
 
   /**

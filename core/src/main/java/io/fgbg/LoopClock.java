@@ -46,12 +46,15 @@ abstract class LoopClock {
    */
   static LoopClock virtual(long tickNanos) {
     return new LoopClock() {
-      private long now; // only the thread holding the loop's baton touches it
+      // Written only by the thread holding the loop's baton; volatile so that time() and the job
+      // table may read it from any thread (a test clock: the cost does not matter).
+      private volatile long now;
 
       @Override
       long now() {
-        now += tickNanos;
-        return now;
+        long t = now + tickNanos;
+        now = t;
+        return t;
       }
 
       @Override
