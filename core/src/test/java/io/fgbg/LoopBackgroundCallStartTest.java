@@ -129,7 +129,7 @@ class LoopBackgroundCallStartTest {
               .name("interrupted caller")
               .start(
                   () -> {
-                    Thread.currentThread().interrupt(); // e.g. restored after an InterruptedException
+                    Thread.currentThread().interrupt(); // e.g. restored by a catch
                     call.set(
                         callInBackground(
                             () -> {

@@ -183,7 +183,9 @@ class LoopInterruptCancelsForegroundTaskTest {
         .isExactlyInstanceOf(InterruptedException.class)
         .hasMessage("foreground run of " + call.name() + " interrupted (cancelled)");
     assertThat(call.isCancelled()).isTrue();
-    assertThat(callEnded.await(10, TimeUnit.SECONDS)).as("the call's thread was interrupted").isTrue();
+    assertThat(callEnded.await(10, TimeUnit.SECONDS))
+        .as("the call's thread was interrupted")
+        .isTrue();
     assertThat(insideTheCall.get()).isInstanceOf(InterruptedException.class);
     assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(30));
   }

@@ -40,7 +40,8 @@ class LoopSlowStepReportTest {
   private static final Pattern REPORT =
       Pattern.compile(
           "(Task-\\d+) has held the loop for (\\d+\\.\\d) s without awaiting, at"
-              + " io\\.fgbg\\.LoopSlowStepReportTest\\.\\S+\\(LoopSlowStepReportTest\\.java:\\d+\\):"
+              + " io\\.fgbg\\.LoopSlowStepReportTest\\.\\S+"
+              + "\\(LoopSlowStepReportTest\\.java:\\d+\\):"
               + " a blocking call inside a coroutine\\? use callInBackground");
 
   /** A record the io.fgbg logger was asked to publish. */

@@ -216,7 +216,8 @@ class LoopWayOutTest {
           .as("the second interrupt returns at once")
           .isLessThan(TimeUnit.SECONDS.toNanos(2));
       assertThat(loop.isClosed()).as("close() refused while held").isFalse();
-      assertThat(outcomes).containsOnlyKeys("runInForeground", "scheduleCoroutine", "allTasks", "close");
+      assertThat(outcomes)
+          .containsOnlyKeys("runInForeground", "scheduleCoroutine", "allTasks", "close");
       outcomes.forEach(
           (what, outcome) ->
               assertThat(outcome)
@@ -227,7 +228,9 @@ class LoopWayOutTest {
                   .hasMessageContaining("at io.fgbg.LoopWayOutTest.lambda$"));
       tookNanos.forEach(
           (what, nanos) ->
-              assertThat(nanos).as(what + " fails promptly").isLessThan(TimeUnit.SECONDS.toNanos(2)));
+              assertThat(nanos)
+                  .as(what + " fails promptly")
+                  .isLessThan(TimeUnit.SECONDS.toNanos(2)));
     } finally {
       spin = false;
       caller.interrupt();
