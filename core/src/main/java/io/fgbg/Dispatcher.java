@@ -157,37 +157,49 @@ final class Dispatcher {
     assert baton.isHeldBy(self) : self + " dispatches without the baton";
     for (; ; ) {
       Object item = nextReady();
-      if (item == STOP) {
-        return atEndOfRun(self, exit, mine);
-      }
-      if (!(item instanceof CoroutineTask<?> task)) {
-        runCallback((Runnable) item);
-        continue;
-      }
-      if (task == mine) {
-        return mine; // our own step is next: no switch at all
-      }
-      Thread thread = task.thread;
-      if (thread == null) {
-        if (task.mustCancel) {
+      if (item instanceof CoroutineTask<?> task) {
+        if (task == mine) {
+          return mine; // our own step is next: no switch at all
+        }
+        Thread thread = task.thread;
+        if (thread != null && exit == Exit.SUSPENDED) { // the common switch, kept short
+          boolean nextIsMine = ready.peekFirst() == mine; // read before the baton leaves
+          baton.handTo(thread);
+          baton.await(self, nextIsMine);
+          return mine;
+        }
+        if (thread == null && task.mustCancel) {
           task.cancelBeforeStart(); // it never needs a thread
           continue;
         }
-        if (exit == Exit.FREE) {
-          return task; // run it on this thread: no thread start, no switch
-        }
+        return handOff(self, exit, mine, task);
       }
-      boolean nextIsMine = mine != null && ready.peekFirst() == mine; // before the baton leaves
-      if (exit == Exit.FREE) {
-        retire(self);
+      if (item == STOP) {
+        return atEndOfRun(self, exit, mine);
       }
-      if (thread != null) {
-        baton.handTo(thread);
-      } else {
-        startThread(task);
-      }
-      return afterHandOff(self, exit, mine, nextIsMine);
+      runCallback((Runnable) item);
     }
+  }
+
+  /** The other ways to pass on to {@code task}'s step, by exit policy (see the class table). */
+  private CoroutineTask<?> handOff(
+      Thread self, Exit exit, CoroutineTask<?> mine, CoroutineTask<?> task) {
+    Thread thread = task.thread;
+    if (exit == Exit.FREE) {
+      if (thread == null) {
+        return task; // run it on this thread: no thread start, no switch
+      }
+      retire(self);
+      baton.handTo(thread);
+      return null;
+    }
+    boolean nextIsMine = mine != null && ready.peekFirst() == mine;
+    if (thread != null) {
+      baton.handTo(thread);
+    } else {
+      startThread(task);
+    }
+    return afterHandOff(self, exit, mine, nextIsMine);
   }
 
   private CoroutineTask<?> atEndOfRun(Thread self, Exit exit, CoroutineTask<?> mine) {

@@ -39,6 +39,16 @@ import java.util.function.Supplier;
  * iteration later, when the done callback of {@code run_until_complete} runs; {@link #close()}
  * runs that iteration). A loop can be run by any thread that is not running another loop, one
  * thread at a time.
+ *
+ * <h2>Thread regime</h2>
+ *
+ * This class is the loop's public face, callable from any thread: each call takes the baton (or
+ * finds it held by the calling thread) before it touches the loop, or goes through the
+ * thread-safe inbox. Who holds the baton is {@code Baton}'s to say; what runs next, {@code
+ * Dispatcher}'s; the caller's side of a run, its {@code ForegroundRun}'s; the watch for a step
+ * that holds the loop, {@code SlowStepWatch}'s; {@code close()}'s phases, a {@code
+ * LoopShutdown}'s. The fields here are final, volatile ({@code closed}, {@code debug}), or the
+ * baton holder's ({@code defaultExecutor}).
  */
 public final class EventLoop implements AutoCloseable {
   private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
@@ -50,11 +60,6 @@ public final class EventLoop implements AutoCloseable {
   static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
   /** The task whose body runs on this thread (set on the virtual threads of tasks). */
   static final ThreadLocal<CoroutineTask<?>> TASK = new ThreadLocal<>();
-
-  // Thread regime: this class is the loop's public face, callable from any thread; each call
-  // takes the baton (or finds it held by the calling thread) before touching the loop. Who holds
-  // the baton is the Baton's; what runs next, the Dispatcher's; the caller's side of a run, its
-  // ForegroundRun's; close()'s phases, a LoopShutdown's.
 
   private volatile boolean closed;
   private volatile boolean debug;
