@@ -26,8 +26,11 @@ import jdk.jshell.tool.JavaShellToolBuilder;
  * <p>Run it with {@code bin/fgbg}. Snippets run in JShell's usual remote agent, one thread for
  * every snippet, so {@code EventLoop.current()} is the same loop from one prompt to the next, and
  * what background threads print shows up as they print it. Ctrl-C during a {@code
- * runInForeground} returns to the prompt: the task that call made is cancelled and runs its
- * cleanup first; other tasks keep their state and go on at the next foreground run.
+ * runInForeground} returns to the prompt: the task in the foreground (made by that call or handed
+ * to it) is cancelled and runs its cleanup first; other tasks keep their state and go on at the
+ * next foreground run. A coroutine that blocks the loop is reported on standard error after a
+ * second, and Ctrl-C interrupts its blocking call; see the README's shell section for a step that
+ * ignores interrupts.
  */
 public final class Shell {
   /**
