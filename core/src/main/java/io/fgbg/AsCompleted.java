@@ -10,8 +10,12 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
- * asyncio's {@code as_completed}, ported step for step (Python 3.11, {@code Lib/asyncio/tasks.py}):
- * a done queue that each task's completion feeds, and one coroutine per distinct task that takes
+ * Thread regime: the baton holder only. The set-up runs holding the baton (in a task, or taken from
+ * an idle loop by {@link EventLoop#onLoop}); the callbacks run on the loop; the coroutines run in
+ * tasks of that loop. No field is touched by any other thread.
+ *
+ * <p>asyncio's {@code as_completed}, ported step for step (Python 3.11, {@code
+ * Lib/asyncio/tasks.py}): a done queue that each task's completion feeds, and one coroutine per distinct task that takes
  * the next entry from it; with a timeout, one timer that feeds every entry still missing with a
  * marker that makes its coroutine throw {@link TimeoutException}.
  *
@@ -19,10 +23,6 @@ import java.util.concurrent.TimeoutException;
  * same getters and wake-ups ({@code put_nowait}, {@code get}, {@code _wakeup_next}), so that a
  * result reaches its awaiter in the same two hops: the task's completion schedules {@code
  * onCompletion}, which wakes the first getter, whose task then resumes.
- *
- * <p>Thread regime: the baton holder only. The set-up runs holding the baton (in a task, or taken
- * from an idle loop by {@link EventLoop#onLoop}); the callbacks run on the loop; the coroutines run
- * in tasks of that loop. No field is touched by any other thread.
  *
  * @param <T> the common result type
  */
@@ -44,7 +44,8 @@ final class AsCompleted<T> {
   private TimerHandle timeoutHandle;
   private int notDoneAtTimeout;
 
-  private AsCompleted(EventLoop loop, List<AbstractFuture<? extends T>> distinct, Duration timeout) {
+  private AsCompleted(
+      EventLoop loop, List<AbstractFuture<? extends T>> distinct, Duration timeout) {
     assert loop.inLoop() : "asCompleted set up off the loop";
     this.loop = loop;
     this.timeout = timeout;

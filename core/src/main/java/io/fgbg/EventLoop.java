@@ -350,7 +350,7 @@ public final class EventLoop implements AutoCloseable {
    * completes when the task is done: asyncio's {@code run_coroutine_threadsafe}.
    *
    * <pre>{@code
-   * CompletableFuture<String> reply = loop.submit(() -> await(fetch(url)));  // from a worker thread
+   * CompletableFuture<String> reply = loop.submit(() -> await(fetch(url))); // on a worker thread
    * String body = reply.get(5, SECONDS);
    * }</pre>
    *

@@ -3,13 +3,13 @@ package io.fgbg;
 import java.util.concurrent.CancellationException;
 
 /**
- * asyncio's {@code shield}, ported step for step (Python 3.11, {@code Lib/asyncio/tasks.py}): an
+ * Thread regime: everything here runs on the loop, holding its baton: the awaiting task's own step
+ * sets the shield up, and the two done callbacks run as loop callbacks. The outer future is touched
+ * by nothing else.
+ *
+ * <p>asyncio's {@code shield}, ported step for step (Python 3.11, {@code Lib/asyncio/tasks.py}): an
  * outer future that follows an inner task, so that cancelling the task that awaits the outer
  * cancels the outer only, while the inner goes on.
- *
- * <p>Thread regime: everything here runs on the loop, holding its baton: the awaiting task's own
- * step sets the shield up, and the two done callbacks run as loop callbacks. The outer future is
- * touched by nothing else.
  *
  * <p>Hops: as in asyncio, the inner's completion schedules {@code innerDone} (one hop), which
  * completes the outer, whose completion wakes the awaiting task (a second hop).

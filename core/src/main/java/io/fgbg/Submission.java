@@ -4,18 +4,23 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * asyncio's {@code run_coroutine_threadsafe}: a coroutine handed to a loop from any thread, made
+ * Thread regime: {@link #submit} runs on the submitting thread, any thread; {@link #run} (the
+ * making of the task) and the task's done callback run on the loop, holding its baton; {@link
+ * SubmittedFuture#cancel} runs on whatever thread cancels. They meet on two fields: {@code state},
+ * which {@code run} and a submitter that finds the loop closed race for by compare-and-set (exactly
+ * one wins), and {@code task}, volatile, written once by {@code run}. A cancel writes the future's
+ * state and then reads {@code task}; {@code run} writes {@code task} and then reads the future's
+ * state: whichever comes second sees the other, so a cancelled future always cancels its task.
+ *
+ * <p>asyncio's {@code run_coroutine_threadsafe}: a coroutine handed to a loop from any thread, made
  * into a task on that loop, and a {@link CompletableFuture} chained to the task (asyncio's {@code
  * _chain_future}): the task's outcome completes the future, and cancelling the future cancels the
  * task.
  *
- * <p>Thread regime: {@link #submit} runs on the submitting thread, any thread; {@link #start}
- * and the task's done callback run on the loop, holding its baton; {@link SubmittedFuture#cancel} runs on
- * whatever thread cancels. They meet on two fields: {@code state}, which {@code start} and a
- * submitter that finds the loop closed race for by compare-and-set (exactly one wins), and {@code
- * task}, volatile, written once by {@code start}. A cancel writes the future's state and then reads
- * {@code task}; {@code start} writes {@code task} and then reads the future's state: whichever
- * comes second sees the other, so a cancelled future always cancels its task.
+ * <p>A submission posted while another thread closes the loop either runs (and close() cancels
+ * its task), or is taken back by its submitter, which throws; only a post that joins the inbox
+ * after close()'s last drain and before it marks the loop closed is dropped unseen, as
+ * {@code callSoonThreadsafe}'s is, leaving its future incomplete.
  *
  * @param <T> the coroutine's result type
  */

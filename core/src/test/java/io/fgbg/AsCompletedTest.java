@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
  * {@code asCompleted}: the cases of CPython 3.11's {@code test_tasks.py} for {@code
  * asyncio.as_completed}, named as there, and what fgbg adds to them.
  *
- * <p>Calls are written {@code Fgbg.asCompleted}: the test named after asyncio's first case hides
- * the static import. asyncio's tests drive a test loop whose clock a generator moves; here the loop's virtual
- * clock jumps to each timer, so the times asserted are exact.
+ * <p>asyncio's tests drive a test loop whose clock a generator moves; here the loop's virtual clock
+ * jumps to each timer, so the times asserted are exact. Calls are written {@code
+ * Fgbg.asCompleted}: the test named after asyncio's first case hides the static import.
  */
 class AsCompletedTest extends LoopTestSupport {
 
