@@ -1925,6 +1925,112 @@ async def executor_result_posted_during_a_step_keeps_its_place_in_the_ready_queu
     await t
 
 
+# ---------------------------------------------------------------- shield and as_completed
+
+
+@scenario
+async def shield_wakes_awaiter_two_hops_after_inner():
+    a = asyncio.create_task(worker("A", 2, "a"))
+    t = asyncio.create_task(worker("T", 6))
+    rec(f"main-got-{await asyncio.shield(a)}")
+    await t
+
+
+@scenario
+async def shield_of_done_task_does_not_yield_and_passes_failure():
+    async def bad():
+        rec("B-start")
+        await asyncio.sleep(0)
+        raise ValueError("boom")
+
+    a = asyncio.create_task(worker("A", 0, "a"))
+    t = asyncio.create_task(worker("T", 4))
+    await asyncio.sleep(0)
+    rec(f"main-A-done-{s(a.done())}")
+    rec(f"main-got-{await asyncio.shield(a)}")
+    b = asyncio.create_task(bad())
+    try:
+        await asyncio.shield(b)
+    except ValueError as e:
+        rec(f"main-caught-{e}")
+    await t
+
+
+@scenario
+async def cancelling_task_awaiting_shield_leaves_inner_running():
+    inner = asyncio.create_task(worker("I", 4, "i"))
+
+    async def guard():
+        try:
+            return await asyncio.shield(inner)
+        except asyncio.CancelledError:
+            rec(f"G-cancelled-I-done-{s(inner.done())}")
+            raise
+
+    g = asyncio.create_task(guard())
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    rec(f"main-cancel-{s(g.cancel())}")
+    try:
+        await g
+    except asyncio.CancelledError:
+        rec(f"main-saw-G-cancelled-I-cancelled-{s(inner.cancelled())}")
+    rec(f"main-got-{await inner}")
+
+
+@scenario
+async def shielded_inner_cancelled_cancels_awaiter():
+    inner = asyncio.create_task(worker("I", 5, "i"))
+
+    async def guard():
+        try:
+            return await asyncio.shield(inner)
+        except asyncio.CancelledError:
+            rec("G-cancelled")
+            raise
+
+    g = asyncio.create_task(guard())
+    await asyncio.sleep(0)
+    rec(f"main-cancel-inner-{s(inner.cancel())}")
+    try:
+        await g
+    except asyncio.CancelledError:
+        rec(f"main-saw-G-cancelled-{s(g.cancelled())}")
+
+
+@scenario
+async def as_completed_in_completion_order_two_hops_after_each():
+    async def bad():
+        rec("C-start")
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        raise ValueError("c-failed")
+
+    a = asyncio.create_task(worker("A", 3, "a"))
+    b = asyncio.create_task(worker("B", 1, "b"))
+    c = asyncio.create_task(bad())
+    t = asyncio.create_task(worker("T", 8))
+    for f in asyncio.as_completed([a, b, c]):
+        try:
+            rec(f"main-got-{await f}")
+        except ValueError as e:
+            rec(f"main-caught-{e}")
+    await t
+
+
+@scenario
+async def as_completed_timeout_raises_for_each_remaining():
+    a = asyncio.create_task(worker("A", 1, "a"))
+    b = asyncio.create_task(asyncio.sleep(10, "b"))
+    c = asyncio.create_task(asyncio.sleep(10, "c"))
+    for f in asyncio.as_completed([a, b, c], timeout=0.05):
+        try:
+            rec(f"main-got-{await f}")
+        except asyncio.TimeoutError:
+            rec(f"main-timeout-B-done-{s(b.done())}-C-cancelled-{s(c.cancelled())}")
+    rec("main-end")
+
+
 def run(fn):
     """Runs the scenario `fn` under asyncio.run and returns its events, with how the run ended."""
     events.clear()

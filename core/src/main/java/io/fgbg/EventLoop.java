@@ -345,6 +345,44 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * Hands {@code coroutine} to this loop from any thread, as a new task, and returns a future that
+   * completes when the task is done: asyncio's {@code run_coroutine_threadsafe}.
+   *
+   * <pre>{@code
+   * CompletableFuture<String> reply = loop.submit(() -> await(fetch(url))); // on a worker thread
+   * String body = reply.get(5, SECONDS);
+   * }</pre>
+   *
+   * <p>The task is made at once when the calling thread holds the loop (inside a task or callback)
+   * or the loop is idle (at the prompt); while another thread runs the loop, its making goes
+   * through the thread-safe inbox, as {@link #callSoonThreadsafe} does (waiting for room under a
+   * flood). Either way it runs when the loop runs: from a thread other than the loop's, {@code
+   * get()} waits for a foreground run that some thread makes. The future completes with the task's
+   * value, or exceptionally with its own exception object; a cancelled task cancels it. Cancelling
+   * the future cancels the task (a task not started yet never runs). The future takes the task's
+   * outcome: a failure is not reported as never retrieved. Dependent actions added with the
+   * non-async methods ({@code thenApply}, ...) run on the loop as the task completes. Never
+   * suspends; never blocks the caller, except a thread that runs no loop under a flood of posts.
+   *
+   * <p>Inside a task, await the future ({@link Fgbg#await(java.util.concurrent.CompletionStage)})
+   * rather than {@code get()}, which would hold the loop.
+   *
+   * <p>Differences from asyncio: asyncio always posts the making of the task through {@code
+   * call_soon_threadsafe}; fgbg makes it at once when it can, so that from the loop's own thread
+   * it starts one iteration sooner, in order with {@link Fgbg#scheduleCoroutine}.
+   *
+   * @param coroutine the coroutine
+   * @param <T> its result type
+   * @return the future of the task
+   * @throws NullPointerException if {@code coroutine} is null
+   * @throws IllegalStateException if the loop is closed
+   */
+  public <T> java.util.concurrent.CompletableFuture<T> submit(Coroutine<T> coroutine) {
+    Objects.requireNonNull(coroutine, "coroutine");
+    return Submission.submit(this, coroutine);
+  }
+
 
   /**
    * Ends the loop as {@code asyncio.run} does after its main coroutine: one iteration without

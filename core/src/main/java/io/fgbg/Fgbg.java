@@ -579,6 +579,86 @@ public final class Fgbg {
     return () -> Tasks.gather(fs);
   }
 
+  /**
+   * asyncio's {@code shield}: awaits {@code task} as {@link #await(Task)} does, except that
+   * cancelling the calling task does not cancel {@code task}. The caller still gets a {@link
+   * java.util.concurrent.CancellationException} out of this await, and {@code task} goes on to
+   * its end; its outcome can be taken later, by awaiting it again.
+   *
+   * <pre>{@code
+   * Task<Receipt> payment = scheduleCoroutine(pay(order));
+   * Receipt r = await(shield(payment));   // a cancel of this task leaves the payment running
+   * }</pre>
+   *
+   * <p>The inner's outcome propagates: its value, its own exception object, or, if {@code task}
+   * itself is cancelled (by other means), a {@link java.util.concurrent.CancellationException} in
+   * the caller. When awaited, a suspension point unless {@code task} is already done; the caller
+   * resumes two loop hops after {@code task} completes, as in asyncio.
+   *
+   * <p>Differences from asyncio: {@code shield} gives a coroutine, set up when it is awaited (or
+   * run with {@link #runInForeground(Coroutine)}), not a future made at the call; and a cancelled
+   * inner task reaches the caller as the inner's own {@link
+   * java.util.concurrent.CancellationException}, not a new one.
+   *
+   * @param task the task to protect from the caller's cancellation
+   * @param <T> its result type
+   * @return a coroutine giving the task's result
+   * @throws NullPointerException if {@code task} is null
+   * @throws IllegalArgumentException if {@code task} was not made by fgbg
+   * @throws IllegalStateException when awaited outside a task, or in a task of another loop than
+   *     {@code task}'s
+   */
+  public static <T> Coroutine<T> shield(Task<T> task) {
+    Objects.requireNonNull(task, "task");
+    AbstractFuture<T> f = future(task);
+    return () -> Shield.await(f);
+  }
+
+  /**
+   * asyncio's {@code as_completed}: one coroutine for each distinct task, each of which, awaited
+   * in turn, gives the next result in the order the tasks complete (or throws the next failure, as
+   * the task's own exception object).
+   *
+   * <pre>{@code
+   * for (Coroutine<Page> next : asCompleted(downloads, ofSeconds(10))) {
+   *   Page page = await(next);   // the first download to finish, then the second, ...
+   * }
+   * }</pre>
+   *
+   * <p>The tasks are watched from this call on: tasks that finish before their coroutine is
+   * awaited wait in a queue, in completion order (tasks already done at the call come first, in the
+   * order given). Duplicates count once (tasks are compared by identity), so there are exactly as
+   * many coroutines as distinct tasks; an empty collection gives an empty iterable. With a timeout,
+   * one timer starts at this call: once it fires, each coroutine still to come throws {@link
+   * java.util.concurrent.TimeoutException}, and the unfinished tasks go on (nothing is cancelled).
+   * Awaiting a coroutine is a suspension point unless a completion is already queued; the caller
+   * resumes two loop hops after the task completes, as in asyncio. Each coroutine may be awaited
+   * once, from any task of the tasks' loop.
+   *
+   * <p>Differences from asyncio: the tasks are watched and the timer starts when this method is
+   * called, not at the first step of the iteration (the same in a {@code for} loop); tasks already
+   * done come in the order given, where asyncio's order is that of a set.
+   *
+   * @param tasks the tasks, all of one loop
+   * @param timeout the longest wait for all of them, from now; null for none
+   * @param <T> the common result type
+   * @return the coroutines, as many as distinct tasks
+   * @throws NullPointerException if {@code tasks} or one of them is null
+   * @throws IllegalArgumentException if a task was not made by fgbg
+   * @throws IllegalStateException if the tasks belong to different loops, or their loop is closed
+   *     or running in another thread; a coroutine, when awaited outside a task, in a task of
+   *     another loop, or a second time
+   */
+  public static <T> Iterable<Coroutine<T>> asCompleted(
+      Collection<? extends Task<? extends T>> tasks, Duration timeout) {
+    Objects.requireNonNull(tasks, "tasks");
+    List<AbstractFuture<? extends T>> fs = new ArrayList<>(tasks.size());
+    for (Task<? extends T> t : tasks) {
+      fs.add(future(Objects.requireNonNull(t, "tasks contains null")));
+    }
+    return AsCompleted.start(fs, timeout);
+  }
+
   // ------------------------------------------------------------------ jobs
 
   /**
