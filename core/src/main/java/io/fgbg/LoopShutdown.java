@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class LoopShutdown {
   /** How long close() waits, in all, for the task threads that have left the loop to end. */
-  private static final Duration THREADS_DEADLINE = Duration.ofSeconds(5);
+  private static final Duration THREADS_DEADLINE = Duration.ofSeconds(10);
 
   private final EventLoop loop;
   private final Thread self;
