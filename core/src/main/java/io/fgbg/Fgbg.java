@@ -579,6 +579,66 @@ public final class Fgbg {
     return () -> Tasks.gather(fs);
   }
 
+  // ------------------------------------------------------------------ timeouts
+
+  /**
+   * asyncio 3.11's {@code timeout(delay)}: runs {@code body} inline in the calling task, and
+   * cancels the task if the body is still running {@code delay} after it began.
+   *
+   * <pre>{@code
+   * try {
+   *   await(timeout(ofSeconds(5), () -> await(fetch(url))));
+   * } catch (TimeoutException e) {
+   *   // the body was cancelled at the deadline; its cleanup has run
+   * }
+   * }</pre>
+   *
+   * <p>At the deadline the task is cancelled: inside the body the {@code await} it is suspended in
+   * throws {@link java.util.concurrent.CancellationException}, cleanup runs, and once the body has
+   * ended with that exception the coroutine throws {@link java.util.concurrent.TimeoutException}
+   * with it as the cause. Scopes nest as asyncio's do: each converts only the cancellation it
+   * caused (see {@link Task#cancelling()}), so a cancel from elsewhere (an outer scope, {@link
+   * Task#cancel()}) goes through as a CancellationException. No new task is made. A deadline
+   * already past (zero or negative delay) cancels the task at its first suspension.
+   *
+   * <p>A suspension point wherever {@code body} is one; it adds none of its own.
+   *
+   * @param delay how long the body may run, from when the coroutine is awaited; null for no limit
+   * @param body the code to run
+   * @param <T> its result type
+   * @return a coroutine giving the body's result
+   * @throws NullPointerException if {@code body} is null
+   */
+  public static <T> Coroutine<T> timeout(Duration delay, Coroutine<T> body) {
+    Objects.requireNonNull(body, "body");
+    return () -> Timeout.after(requireTask("timeout").loop, delay).run(body);
+  }
+
+  /**
+   * asyncio 3.11's {@code timeout_at(when)}: {@link #timeout(Duration, Coroutine)} with the
+   * deadline at {@code when} on the loop's clock ({@link EventLoop#time()}).
+   *
+   * <pre>{@code
+   * Duration deadline = EventLoop.current().time().plusSeconds(10);
+   * await(timeoutAt(deadline, () -> await(step1())));
+   * await(timeoutAt(deadline, () -> await(step2())));   // the same deadline for both
+   * }</pre>
+   *
+   * <p>A suspension point wherever {@code body} is one; it adds none of its own.
+   *
+   * @param when the deadline on the loop's clock; null for none; a time already past cancels the
+   *     task at its first suspension
+   * @param body the code to run
+   * @param <T> its result type
+   * @return a coroutine giving the body's result; it throws {@link
+   *     java.util.concurrent.TimeoutException} as {@link #timeout(Duration, Coroutine)} does
+   * @throws NullPointerException if {@code body} is null
+   */
+  public static <T> Coroutine<T> timeoutAt(Duration when, Coroutine<T> body) {
+    Objects.requireNonNull(body, "body");
+    return () -> new Timeout(when).run(body);
+  }
+
   // ------------------------------------------------------------------ jobs
 
   /**
