@@ -603,6 +603,11 @@ public final class Fgbg {
    *
    * <p>A suspension point wherever {@code body} is one; it adds none of its own.
    *
+   * <p>Differences from asyncio: the scope is a coroutine around the body, not an {@code async
+   * with} block, so the scope object ({@code when()}, {@code reschedule()}, {@code expired()}) is
+   * not handed out; each await of the returned coroutine is a new scope, its deadline {@code
+   * delay} from then.
+   *
    * @param delay how long the body may run, from when the coroutine is awaited; null for no limit
    * @param body the code to run
    * @param <T> its result type
