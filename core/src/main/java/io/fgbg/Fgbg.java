@@ -579,7 +579,7 @@ public final class Fgbg {
     return () -> Tasks.gather(fs);
   }
 
-  // ------------------------------------------------------------------ timeouts
+  // ------------------------------------------------------------------ timeouts and task groups
 
   /**
    * asyncio 3.11's {@code timeout(delay)}: runs {@code body} inline in the calling task, and
@@ -642,6 +642,45 @@ public final class Fgbg {
   public static <T> Coroutine<T> timeoutAt(Duration when, Coroutine<T> body) {
     Objects.requireNonNull(body, "body");
     return () -> new Timeout(when).run(body);
+  }
+
+  /**
+   * asyncio 3.11's {@code TaskGroup}: runs {@code body} inline in the calling task with a new
+   * group to start child tasks in, then waits until every child is done.
+   *
+   * <pre>{@code
+   * List<String> pages = await(taskGroup(group -> {
+   *   Task<String> a = group.start(fetch(urlA));
+   *   Task<String> b = group.start(fetch(urlB));
+   *   await(sleep(ofMillis(10)));
+   *   return List.of();                // returns once a and b are done
+   * }));
+   * }</pre>
+   *
+   * <p>The first failure of a child or of the body cancels the body (where it waits) and every
+   * other child, waits for them all, then is thrown itself, with the failures that came after it
+   * added as suppressed ({@link Throwable#getSuppressed()}); the cancellations the group caused are
+   * not failures, and the task goes on after the group as if it had not been cancelled. Cancelling
+   * the task cancels the group: the body and every child are cancelled, and once all are done the
+   * {@link java.util.concurrent.CancellationException} is thrown (unless a child failed meanwhile:
+   * then that failure is). Once the group is shutting down (a failure, a cancel, or the body and
+   * children done), {@link TaskGroup#start} throws {@link IllegalStateException}.
+   *
+   * <p>A suspension point wherever {@code body} is one, and at the end while children are not
+   * done.
+   *
+   * <p>Differences from asyncio: no {@code ExceptionGroup}: the first failure is thrown, the others
+   * are suppressed in it; asyncio's special case for {@code KeyboardInterrupt} and {@code
+   * SystemExit} has no Java counterpart (an {@link Error} is a failure like any other).
+   *
+   * @param body the body, handed the group
+   * @param <T> its result type
+   * @return a coroutine giving the body's result, once every child is done
+   * @throws NullPointerException if {@code body} is null
+   */
+  public static <T> Coroutine<T> taskGroup(TaskGroupBody<T> body) {
+    Objects.requireNonNull(body, "body");
+    return () -> new LoopTaskGroup(requireTask("taskGroup")).run(body);
   }
 
   // ------------------------------------------------------------------ jobs
