@@ -854,6 +854,55 @@ class TaskGroupTest extends LoopTestSupport {
             "TaskGroup.start() can only be used on its loop's thread: use it inside a task");
   }
 
+  /** The order CPython 3.11 prints for the same program (a group whose child fails). */
+  @Test
+  void aFailureInterleavesStepForStepAsInAsyncio() throws Exception {
+    Coroutine<Void> a =
+        () -> {
+          try {
+            for (int i = 0; i < 3; i++) {
+              log("a" + i);
+              await(sleep(ZERO));
+            }
+          } catch (CancellationException e) {
+            log("a cancelled");
+            throw e;
+          }
+          return null;
+        };
+    Coroutine<Void> b =
+        () -> {
+          log("b0");
+          await(sleep(ZERO));
+          log("b fails");
+          throw new ValueError("b");
+        };
+    Throwable e =
+        failureOf(
+            taskGroup(
+                g -> {
+                  g.start(a);
+                  g.start(b);
+                  try {
+                    log("body0");
+                    await(sleep(ZERO));
+                    log("body1");
+                    await(sleep(ZERO));
+                    log("body2");
+                    await(sleep(ZERO));
+                  } catch (CancellationException c) {
+                    log("body cancelled");
+                    throw c;
+                  }
+                  return null;
+                }));
+    assertThat(e).isExactlyInstanceOf(ValueError.class);
+    assertThat(events)
+        .containsExactly(
+            "body0", "a0", "b0", "body1", "a1", "b fails", "body2", "a2", "body cancelled",
+            "a cancelled");
+  }
+
   @Test
   void printsItsStateAsAsyncioDoes() throws Exception {
     runInForeground(
