@@ -236,18 +236,46 @@ abstract class AbstractFuture<T> {
   // ---- cancellation
 
   /**
+   * The message of the {@code cancel(message)} request being applied, set only while {@link
+   * #cancelOnLoop(String)} runs (asyncio's {@code _cancel_message}, passed along as its {@code
+   * msg}); null otherwise. Baton holder only.
+   */
+  private String cancelMessage;
+
+  /**
    * Requests cancellation; safe from any thread. On the loop (or while it is idle) it is applied
    * at once; while the loop runs in another thread it goes through the thread-safe inbox.
    */
   public final boolean cancel() {
+    return cancel(null);
+  }
+
+  /** {@link #cancel()} whose CancellationException says {@code message} (null: the default). */
+  public final boolean cancel(String message) {
     if (isDone()) {
       return false;
     }
     boolean[] cancelled = {true}; // a request posted through the inbox is accepted
-    if (!loop.runOnLoopOrPost(() -> cancelled[0] = cancelOnLoop())) {
+    if (!loop.runOnLoopOrPost(() -> cancelled[0] = cancelOnLoop(message))) {
       cancelRequestedFromOtherThread();
     }
     return cancelled[0];
+  }
+
+  /**
+   * asyncio's {@code cancel(msg)}, run by the baton holder: applies {@link #cancelOnLoop()} with
+   * {@code message} as the request's message. Subclasses override {@code cancelOnLoop()} and take
+   * the message from {@link #cancelledError}, so a future that overrides only that (gather's)
+   * keeps its meaning and drops the message.
+   */
+  final boolean cancelOnLoop(String message) {
+    String outer = cancelMessage; // a request applied inside another one (a waiter's)
+    cancelMessage = message;
+    try {
+      return cancelOnLoop();
+    } finally {
+      cancelMessage = outer;
+    }
   }
 
   /** asyncio's {@code cancel()}, run by the baton holder. */
@@ -255,8 +283,21 @@ abstract class AbstractFuture<T> {
     if (isDone()) {
       return false;
     }
-    setCancelled(new CancellationException(describe() + " was cancelled"));
+    setCancelled(cancelledError(describe() + " was cancelled"));
     return true;
+  }
+
+  /** The message of the request being applied, or null: for a subclass to keep for later. */
+  final String cancelMessage() {
+    return cancelMessage;
+  }
+
+  /**
+   * A CancellationException for the request being applied: its message, or {@code
+   * defaultMessage} when it has none.
+   */
+  final CancellationException cancelledError(String defaultMessage) {
+    return new CancellationException(cancelMessage != null ? cancelMessage : defaultMessage);
   }
 
   /** Hook: runs on the cancelling thread after a cross-thread cancel request was posted. */

@@ -23,6 +23,11 @@ abstract class AbstractTask<T> extends AbstractFuture<T> implements Task<T> {
   /** In debug mode, where the task was made (asyncio's {@code _source_traceback}); else null. */
   final StackTraceElement[] creationFrames;
   private volatile String name;
+  /**
+   * asyncio's {@code _num_cancels_requested}: cancel requests applied, less {@link #uncancel()}s.
+   * Written by the baton holder only; volatile so that any thread may read it.
+   */
+  private volatile int cancelRequests;
 
   // ---- the job table's, baton holder only
 
@@ -60,6 +65,31 @@ abstract class AbstractTask<T> extends AbstractFuture<T> implements Task<T> {
   @Override
   public final void setName(String name) {
     this.name = Objects.requireNonNull(name, "name");
+  }
+
+  @Override
+  public final int cancelling() {
+    return cancelRequests;
+  }
+
+  @Override
+  public final int uncancel() {
+    if (loop.inLoop()) {
+      return uncancelOnLoop();
+    }
+    return loop.onLoop(this::uncancelOnLoop);
+  }
+
+  private int uncancelOnLoop() {
+    if (cancelRequests > 0) {
+      cancelRequests--; // a plain read-modify-write: only the baton holder writes
+    }
+    return cancelRequests;
+  }
+
+  /** Counts a cancel request that is being applied (the task is not done). Baton holder only. */
+  final void countCancelRequest() {
+    cancelRequests++;
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.fgbg;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -113,8 +112,9 @@ final class BackgroundCall<T> extends AbstractTask<T> implements Runnable {
     if (isDone()) {
       return false;
     }
+    countCancelRequest();
     interruptCall();
-    setCancelled(new CancellationException(name() + " was cancelled"));
+    setCancelled(cancelledError(name() + " was cancelled"));
     return true;
   }
 

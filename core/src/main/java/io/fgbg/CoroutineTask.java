@@ -22,6 +22,8 @@ final class CoroutineTask<T> extends AbstractTask<T> {
   private AbstractFuture<?> waiter;
   /** asyncio's _must_cancel: throw CancellationException when the next step starts. */
   boolean mustCancel;
+  /** asyncio's _cancel_message: the message of the request that set mustCancel, or null. */
+  private String mustCancelMessage;
   /** The loop's dispatcher, which runs the loop while this task is suspended. */
   private final Dispatcher dispatcher;
 
@@ -72,7 +74,7 @@ final class CoroutineTask<T> extends AbstractTask<T> {
     finish();
     if (mustCancel) { // cancelled during its last step, as asyncio's __step treats it
       mustCancel = false;
-      setCancelled(new CancellationException(name() + " was cancelled"));
+      setCancelled(mustCancelError(name() + " was cancelled"));
     } else {
       setResult(result);
     }
@@ -94,19 +96,30 @@ final class CoroutineTask<T> extends AbstractTask<T> {
   void cancelBeforeStart() {
     mustCancel = false;
     coroutine = null;
-    setCancelled(new CancellationException(name() + " was cancelled before it started"));
+    setCancelled(mustCancelError(name() + " was cancelled before it started"));
   }
 
+  /** The exception a pending cancel request throws: its message, or {@code defaultMessage}. */
+  private CancellationException mustCancelError(String defaultMessage) {
+    String message = mustCancelMessage;
+    mustCancelMessage = null;
+    return new CancellationException(message != null ? message : defaultMessage);
+  }
+
+  /** asyncio's {@code Task.cancel(msg)}: counts the request, then cancels the waiter or the step. */
   @Override
   boolean cancelOnLoop() {
     if (isDone()) {
       return false;
     }
+    countCancelRequest();
+    String message = cancelMessage();
     AbstractFuture<?> w = waiter;
-    if (w != null && w.cancelOnLoop()) {
+    if (w != null && w.cancelOnLoop(message)) {
       return true; // the task wakes up when what it awaits is done cancelling
     }
     mustCancel = true;
+    mustCancelMessage = message;
     return true;
   }
 
@@ -127,8 +140,9 @@ final class CoroutineTask<T> extends AbstractTask<T> {
     future.markObserved();
     future.addCallback(this);
     waiter = future;
-    if (mustCancel && future.cancelOnLoop()) {
+    if (mustCancel && future.cancelOnLoop(mustCancelMessage)) {
       mustCancel = false;
+      mustCancelMessage = null;
     }
     suspend();
     return future.resultNow();
@@ -159,12 +173,14 @@ final class CoroutineTask<T> extends AbstractTask<T> {
     waiter = null;
     if (mustCancel) {
       mustCancel = false;
-      throw new CancellationException(name() + " was cancelled");
+      throw mustCancelError(name() + " was cancelled");
     }
   }
 
   @Override
   public String toString() {
-    return "Task[" + name() + ", " + stateText() + "]";
+    // asyncio's repr: "cancelling" while a request is pending
+    String state = !isDone() && cancelling() > 0 ? "cancelling" : stateText();
+    return "Task[" + name() + ", " + state + "]";
   }
 }

@@ -659,6 +659,110 @@ public final class Fgbg {
     return AsCompleted.start(fs, timeout);
   }
 
+  // ------------------------------------------------------------------ timeouts and task groups
+
+  /**
+   * asyncio 3.11's {@code timeout(delay)}: runs {@code body} inline in the calling task, and
+   * cancels the task if the body is still running {@code delay} after it began.
+   *
+   * <pre>{@code
+   * try {
+   *   await(timeout(ofSeconds(5), () -> await(fetch(url))));
+   * } catch (TimeoutException e) {
+   *   // the body was cancelled at the deadline; its cleanup has run
+   * }
+   * }</pre>
+   *
+   * <p>At the deadline the task is cancelled: inside the body the {@code await} it is suspended in
+   * throws {@link java.util.concurrent.CancellationException}, cleanup runs, and once the body has
+   * ended with that exception the coroutine throws {@link java.util.concurrent.TimeoutException}
+   * with it as the cause. Scopes nest as asyncio's do: each converts only the cancellation it
+   * caused (see {@link Task#cancelling()}), so a cancel from elsewhere (an outer scope, {@link
+   * Task#cancel()}) goes through as a CancellationException. No new task is made. A deadline
+   * already past (zero or negative delay) cancels the task at its first suspension.
+   *
+   * <p>A suspension point wherever {@code body} is one; it adds none of its own.
+   *
+   * <p>Differences from asyncio: the scope is a coroutine around the body, not an {@code async
+   * with} block, so the scope object ({@code when()}, {@code reschedule()}, {@code expired()}) is
+   * not handed out; each await of the returned coroutine is a new scope, its deadline {@code
+   * delay} from then.
+   *
+   * @param delay how long the body may run, from when the coroutine is awaited; null for no limit
+   * @param body the code to run
+   * @param <T> its result type
+   * @return a coroutine giving the body's result
+   * @throws NullPointerException if {@code body} is null
+   */
+  public static <T> Coroutine<T> timeout(Duration delay, Coroutine<T> body) {
+    Objects.requireNonNull(body, "body");
+    return () -> Timeout.after(requireTask("timeout").loop, delay).run(body);
+  }
+
+  /**
+   * asyncio 3.11's {@code timeout_at(when)}: {@link #timeout(Duration, Coroutine)} with the
+   * deadline at {@code when} on the loop's clock ({@link EventLoop#time()}).
+   *
+   * <pre>{@code
+   * Duration deadline = EventLoop.current().time().plusSeconds(10);
+   * await(timeoutAt(deadline, () -> await(step1())));
+   * await(timeoutAt(deadline, () -> await(step2())));   // the same deadline for both
+   * }</pre>
+   *
+   * <p>A suspension point wherever {@code body} is one; it adds none of its own.
+   *
+   * @param when the deadline on the loop's clock; null for none; a time already past cancels the
+   *     task at its first suspension
+   * @param body the code to run
+   * @param <T> its result type
+   * @return a coroutine giving the body's result; it throws {@link
+   *     java.util.concurrent.TimeoutException} as {@link #timeout(Duration, Coroutine)} does
+   * @throws NullPointerException if {@code body} is null
+   */
+  public static <T> Coroutine<T> timeoutAt(Duration when, Coroutine<T> body) {
+    Objects.requireNonNull(body, "body");
+    return () -> new Timeout(when).run(body);
+  }
+
+  /**
+   * asyncio 3.11's {@code TaskGroup}: runs {@code body} inline in the calling task with a new
+   * group to start child tasks in, then waits until every child is done.
+   *
+   * <pre>{@code
+   * List<String> pages = await(taskGroup(group -> {
+   *   Task<String> a = group.start(fetch(urlA));
+   *   Task<String> b = group.start(fetch(urlB));
+   *   await(sleep(ofMillis(10)));
+   *   return List.of();                // returns once a and b are done
+   * }));
+   * }</pre>
+   *
+   * <p>The first failure of a child or of the body cancels the body (where it waits) and every
+   * other child, waits for them all, then is thrown itself, with the failures that came after it
+   * added as suppressed ({@link Throwable#getSuppressed()}); the cancellations the group caused are
+   * not failures, and the task goes on after the group as if it had not been cancelled. Cancelling
+   * the task cancels the group: the body and every child are cancelled, and once all are done the
+   * {@link java.util.concurrent.CancellationException} is thrown (unless a child failed meanwhile:
+   * then that failure is). Once the group is shutting down (a failure, a cancel, or the body and
+   * children done), {@link TaskGroup#start} throws {@link IllegalStateException}.
+   *
+   * <p>A suspension point wherever {@code body} is one, and at the end while children are not
+   * done.
+   *
+   * <p>Differences from asyncio: no {@code ExceptionGroup}: the first failure is thrown, the others
+   * are suppressed in it; asyncio's special case for {@code KeyboardInterrupt} and {@code
+   * SystemExit} has no Java counterpart (an {@link Error} is a failure like any other).
+   *
+   * @param body the body, handed the group
+   * @param <T> its result type
+   * @return a coroutine giving the body's result, once every child is done
+   * @throws NullPointerException if {@code body} is null
+   */
+  public static <T> Coroutine<T> taskGroup(TaskGroupBody<T> body) {
+    Objects.requireNonNull(body, "body");
+    return () -> new LoopTaskGroup(requireTask("taskGroup")).run(body);
+  }
+
   // ------------------------------------------------------------------ jobs
 
   /**

@@ -41,9 +41,12 @@ final class StageTask<T> extends AbstractTask<T> {
 
   @Override
   boolean cancelOnLoop() {
-    if (!super.cancelOnLoop()) {
+    if (isDone()) {
       return false;
     }
+    countCancelRequest();
+    super.cancelOnLoop(); // with the request's message, if it has one
+
     try {
       stage.toCompletableFuture().cancel(true);
     } catch (UnsupportedOperationException notCancellable) {

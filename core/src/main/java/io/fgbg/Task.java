@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * code.
  *
  * <p>Reading a task's state ({@link #isDone()}, {@link #result()}, ...) is safe from any thread.
- * {@link #cancel()} is safe from any thread. Done callbacks always run on the loop.
+ * {@link #cancel()} and {@link #cancelling()} are safe from any thread. Done callbacks always run
+ * on the loop.
  *
  * @param <T> the type of the result
  */
@@ -67,9 +68,73 @@ public interface Task<T> {
    * the request takes effect directly; from another thread it goes through the loop's
    * thread-safe inbox and is applied as soon as the loop runs.
    *
+   * <p>The same as {@link #cancel(String) cancel(null)}.
+   *
    * @return false if the task was already done, true otherwise
    */
   boolean cancel();
+
+  /**
+   * Requests cancellation, with asyncio 3.11's {@code Task.cancel(msg)} semantics: {@link
+   * #cancel()}, whose {@link java.util.concurrent.CancellationException} has {@code message} as
+   * its message, both where the task sees it (out of its {@code await}) and as the task's {@link
+   * #exception()} and {@link #result()} once it is done cancelled. Each request on a task that is
+   * not done adds one to {@link #cancelling()}. Safe from any thread; never suspends.
+   *
+   * <pre>{@code
+   * task.cancel("shutting down");
+   * runInForeground(waitTasks(List.of(task)));
+   * task.exception().getMessage();                     // "shutting down"
+   * }</pre>
+   *
+   * <p>This default throws; the tasks fgbg makes all support it.
+   *
+   * <p>Differences from asyncio: the message is a {@code String}; with none (null) the exception
+   * says which task or wait was cancelled ({@code "Task-3 was cancelled"}) where asyncio's has no
+   * arguments. A message does not pass through {@link Fgbg#gather}: cancelling a task awaiting
+   * it cancels the gathered tasks without the message.
+   *
+   * @param message the exception's message; null for the default one
+   * @return false if the task was already done, true otherwise
+   * @throws UnsupportedOperationException if this implementation cannot be cancelled this way
+   */
+  default boolean cancel(String message) {
+    throw new UnsupportedOperationException(getClass().getName() + " takes no cancel message");
+  }
+
+  /**
+   * The number of cancel requests not yet withdrawn (asyncio 3.11's {@code Task.cancelling()}):
+   * each {@link #cancel()} of the task while it is not done adds one, each {@link #uncancel()}
+   * takes one away. Code that cancels a task and then handles that cancellation itself (a
+   * timeout, a task group) uses it to tell its own request from others. The count stays as it was
+   * once the task is done. Safe from any thread; never suspends.
+   *
+   * <p>This default throws; the tasks fgbg makes all support it.
+   *
+   * @return the count, never negative
+   * @throws UnsupportedOperationException if this implementation does not count requests
+   */
+  default int cancelling() {
+    throw new UnsupportedOperationException(getClass().getName() + " counts no cancel requests");
+  }
+
+  /**
+   * Withdraws one cancel request (asyncio 3.11's {@code Task.uncancel()}): takes one from {@link
+   * #cancelling()}, unless it is zero. It does not stop a cancellation already under way (a
+   * {@link java.util.concurrent.CancellationException} already thrown, a waiter already
+   * cancelled); it is for the code that made the request and has handled it, so that the task
+   * can go on as if it had not been cancelled. Never suspends.
+   *
+   * <p>This default throws; the tasks fgbg makes all support it.
+   *
+   * @return the count that remains
+   * @throws IllegalStateException if the task's loop is running in another thread, or is closed
+   *     while this thread does not run it
+   * @throws UnsupportedOperationException if this implementation does not count requests
+   */
+  default int uncancel() {
+    throw new UnsupportedOperationException(getClass().getName() + " counts no cancel requests");
+  }
 
   /**
    * The task's result.
