@@ -186,6 +186,8 @@ final class Tasks {
     private final int distinct;
     private int finished;
     private boolean cancelRequested;
+    /** The message of the cancel(message) request that cancelled the children, or null. */
+    private String cancelMessage;
 
     Gathering(EventLoop loop, List<? extends AbstractFuture<? extends T>> children, boolean all) {
       super(loop);
@@ -208,7 +210,9 @@ final class Tasks {
       }
       if (!returnExceptions) {
         if (child.isCancelled()) {
-          setException(new CancellationException(child.describe() + " was cancelled"));
+          String message = child.failureNow().getMessage(); // the child's, as asyncio passes it on
+          setException(
+              new CancellationException(message != null ? message : child.describe() + " was cancelled"));
           return;
         }
         Throwable failure = child.exception();
@@ -224,7 +228,8 @@ final class Tasks {
           results.add(c.isDone() && c.failureNow() == null ? resultOf(c) : null);
         }
         if (cancelRequested) {
-          setException(new CancellationException("gather was cancelled"));
+          setException(
+              new CancellationException(cancelMessage != null ? cancelMessage : "gather was cancelled"));
         } else {
           setResult(Collections.unmodifiableList(results));
         }
@@ -245,14 +250,16 @@ final class Tasks {
       if (isDone()) {
         return false;
       }
+      String message = cancelMessage(); // cancel(message): each child gets it, as in asyncio
       boolean any = false;
       for (AbstractFuture<? extends T> child : children) {
-        if (child.cancelOnLoop()) {
+        if (child.cancelOnLoop(message)) {
           any = true;
         }
       }
       if (any) {
         cancelRequested = true;
+        cancelMessage = message;
       }
       return any;
     }

@@ -405,4 +405,30 @@ class TaskCancelMessageTest extends LoopTestSupport {
     assertThat(t.uncancel()).isZero();
     assertThat(t.cancelling()).isZero();
   }
+
+  /** asyncio's _GatheringFuture.cancel(msg): each child gets the message, and so does the caller. */
+  @Test
+  void aCancelMessageReachesTheChildrenOfAGatherAndTheTaskAwaitingIt() throws Exception {
+    Task<Object> a = scheduleCoroutine(() -> {
+      await(sleep(ofSeconds(10)));
+      return null;
+    });
+    Task<Object> b = scheduleCoroutine(() -> {
+      await(sleep(ofSeconds(10)));
+      return null;
+    });
+    Task<String> waiter = scheduleCoroutine(() -> {
+      try {
+        await(gather(java.util.List.of(a, b)));
+        return "not cancelled";
+      } catch (java.util.concurrent.CancellationException e) {
+        return "caught: " + e.getMessage();
+      }
+    });
+    runInForeground(sleep(ZERO));
+    assertThat(waiter.cancel("stop now")).isTrue();
+    assertThat(runInForeground(waiter)).isEqualTo("caught: stop now");
+    assertThat(a.exception()).hasMessage("stop now");
+    assertThat(b.exception()).hasMessage("stop now");
+  }
 }
