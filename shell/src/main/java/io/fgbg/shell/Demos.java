@@ -16,9 +16,11 @@ import static java.time.Duration.ZERO;
 import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofSeconds;
 
+import io.fgbg.AsyncQueue;
 import io.fgbg.Connection;
 import io.fgbg.ConnectionHandler;
 import io.fgbg.Coroutine;
+import io.fgbg.QueueShutDownException;
 import io.fgbg.EventLoop;
 import io.fgbg.Server;
 import io.fgbg.Task;
@@ -37,7 +39,7 @@ import java.util.concurrent.Callable;
  * Replays the sessions of the original proposal as narrated scripts: each command is shown as a
  * user would type it at the prompt, then run, so that what it prints appears under it.
  *
- * <p>Run it with {@code bin/fgbg demo [tickers|threads|echo|all]}. Job notices ({@code [1]-  Cancelled
+ * <p>Run it with {@code bin/fgbg demo [tickers|threads|echo|pipeline|all]}. Job notices ({@code [1]-  Cancelled
  * Task-1}) are printed by fgbg itself, on standard error, when a foreground run returns, as they
  * would be at the shell's prompt.
  */
@@ -57,6 +59,7 @@ public final class Demos {
     DEMOS.put("tickers", Demos::tickers);
     DEMOS.put("threads", Demos::threads);
     DEMOS.put("echo", Demos::echo);
+    DEMOS.put("pipeline", Demos::pipeline);
   }
 
   private Demos() {}
@@ -190,6 +193,84 @@ public final class Demos {
     runInForeground(sleep(ofMillis(500)));
     prompt("job(" + number + ").exception()   // the job, by the number in the notice");
     out.println(job(number).exception());
+  }
+
+  /**
+   * A producer and a consumer through a bounded queue (asyncio's Queue), stepped from the prompt
+   * one loop iteration at a time, with the job table showing who waits on what.
+   */
+  static void pipeline() throws Exception {
+    title("pipeline: a producer and a consumer through a bounded queue, stepped from the prompt");
+    show(
+        """
+        AsyncQueue<String> queue = new AsyncQueue<>(2);       // room for two items
+        Coroutine<Void> producer = () -> {
+            for (String item : List.of("a", "b", "c", "d")) {
+                await(queue.put(item));                        // waits while the queue is full
+                System.out.println("put " + item + ", size " + queue.size());
+            }
+            queue.shutdown();                                  // no more items: getters end
+            return null;
+        };
+        Coroutine<Void> consumer = () -> {
+            try {
+                while (true) {
+                    String item = await(queue.get());          // waits while the queue is empty
+                    System.out.println("    got " + item);
+                    await(sleep(ZERO));                        // work that takes a step
+                    queue.taskDone();
+                }
+            } catch (QueueShutDownException e) {
+                System.out.println("    queue shut down and empty: consumer ends");
+            }
+            return null;
+        };""");
+    AsyncQueue<String> queue = new AsyncQueue<>(2);
+    Coroutine<Void> producer =
+        () -> {
+          for (String item : List.of("a", "b", "c", "d")) {
+            await(queue.put(item));
+            out.println("put " + item + ", size " + queue.size());
+          }
+          queue.shutdown();
+          return null;
+        };
+    Coroutine<Void> consumer =
+        () -> {
+          try {
+            while (true) {
+              String item = await(queue.get());
+              out.println("    got " + item);
+              await(sleep(ZERO));
+              queue.taskDone();
+            }
+          } catch (QueueShutDownException e) {
+            out.println("    queue shut down and empty: consumer ends");
+          }
+          return null;
+        };
+    prompt("Task<Void> c = scheduleCoroutine(consumer)");
+    Task<Void> c = scheduleCoroutine(consumer);
+    c.setName("consumer");
+    say("(named \"consumer\" with setName, for the job table)");
+    step(1, "the consumer finds the queue empty and waits");
+    prompt("Task<Void> p = scheduleCoroutine(producer)");
+    Task<Void> p = scheduleCoroutine(producer);
+    p.setName("producer");
+    step(2, "the producer fills the queue, wakes the consumer, waits for room");
+    step(3, "the consumer takes one: room for the producer");
+    prompt("runInForeground(waitTasks(List.of(p, c)))   // run both to their end");
+    runInForeground(waitTasks(List.of(p, c)));
+    prompt("queue");
+    out.println(queue);
+  }
+
+  /** One step of the loop from the prompt, then the job table. */
+  private static void step(int n, String what) throws Exception {
+    prompt("runInForeground(sleep(ZERO))   // step " + n + ": " + what);
+    runInForeground(sleep(ZERO));
+    prompt("jobs()");
+    jobs();
   }
 
   /** The proposal's third session: two echo servers and parallel clients, all in one thread. */

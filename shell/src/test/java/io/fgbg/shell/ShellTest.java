@@ -134,6 +134,36 @@ class ShellTest {
   }
 
   @Test
+  void thePipelineDemoStepsAProducerAndAConsumerThroughABoundedQueue() throws Exception {
+    String classPath = codeSource(Demos.class) + File.pathSeparator + codeSource(EventLoop.class);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process demo =
+        new ProcessBuilder(java, "-cp", classPath, Demos.class.getName(), "pipeline")
+            .redirectErrorStream(true)
+            .start();
+    demo.getOutputStream().close();
+    String printed = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(demo.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(demo.exitValue()).as(printed).isZero();
+    String steps = printed.substring(printed.indexOf("jshell> Task<Void> c = scheduleCoroutine"));
+    assertThat(steps.lines().map(String::stripTrailing).toList())
+        .containsSubsequence(
+            "[1]+  Waiting  0.0 s  consumer  get of queue",
+            "put a, size 1",
+            "put b, size 2",
+            "[1]-  Ready    0.0 s  consumer",
+            "[3]+  Waiting  0.0 s  producer  put of queue",
+            "    got a",
+            "put c, size 2",
+            "    got b",
+            "put d, size 2",
+            "    got c",
+            "    got d",
+            "    queue shut down and empty: consumer ends",
+            "AsyncQueue(maxSize=2 shutdown)");
+  }
+
+  @Test
   void whatABackgroundThreadPrintsWhileThePromptWaitsShowsUp() throws Exception {
     try (JShellSession session = new JShellSession()) {
       session.eval(
