@@ -838,6 +838,241 @@ async def wait_for_zero_timeout_on_done_task_returns_result():
     await t
 
 
+# ---- building blocks: queues, locks, events, conditions, semaphores, barriers, timeouts, task
+# groups (AsyncioOrderBuildingBlocksTest)
+
+
+@scenario
+async def queue_bounded_producer_consumer_with_join():
+    q = asyncio.Queue(2)
+
+    async def producer():
+        for i in range(5):
+            rec(f"P-put-{i}")
+            await q.put(i)
+            rec(f"P-put-{i}-done-size-{q.qsize()}")
+        rec("P-end")
+
+    async def consumer():
+        for _ in range(5):
+            x = await q.get()
+            rec(f"C-got-{x}")
+            await asyncio.sleep(0)
+            q.task_done()
+        rec("C-end")
+
+    p = asyncio.create_task(producer())
+    c = asyncio.create_task(consumer())
+    await asyncio.sleep(0)
+    rec("main-joining")
+    await q.join()
+    rec("main-joined")
+    await p
+    await c
+
+
+@scenario
+async def queue_getters_are_woken_in_fifo_order_and_a_cancelled_one_passes_its_turn():
+    q = asyncio.Queue()
+
+    async def getter(name):
+        try:
+            rec(f"{name}-got-{await q.get()}")
+        except asyncio.CancelledError:
+            rec(f"{name}-cancelled")
+            raise
+
+    a = asyncio.create_task(getter("A"))
+    b = asyncio.create_task(getter("B"))
+    c = asyncio.create_task(getter("C"))
+    await asyncio.sleep(0)
+    b.cancel()
+    q.put_nowait(1)
+    q.put_nowait(2)
+    rec(f"main-put-size-{q.qsize()}")
+    await asyncio.sleep(0)
+    rec("main-after-yield")
+    await asyncio.wait([a, b, c])
+    rec(f"main-left-{q.qsize()}")
+
+
+@scenario
+async def lock_waiters_acquire_in_fifo_order_and_a_cancelled_one_gives_its_turn():
+    lock = asyncio.Lock()
+    await lock.acquire()
+
+    async def locker(name):
+        try:
+            await lock.acquire()
+        except asyncio.CancelledError:
+            rec(f"{name}-cancelled")
+            raise
+        rec(f"{name}-acquired")
+        await asyncio.sleep(0)
+        rec(f"{name}-releasing")
+        lock.release()
+
+    a = asyncio.create_task(locker("A"))
+    b = asyncio.create_task(locker("B"))
+    c = asyncio.create_task(locker("C"))
+    await asyncio.sleep(0)
+    b.cancel()
+    rec(f"main-releasing-locked-{s(lock.locked())}")
+    lock.release()
+    await asyncio.wait([a, b, c])
+    rec(f"main-end-locked-{s(lock.locked())}")
+
+
+@scenario
+async def event_wakes_every_waiter_and_a_set_event_does_not_yield():
+    ev = asyncio.Event()
+
+    async def waiter(name):
+        await ev.wait()
+        rec(f"{name}-woke")
+
+    ws = [asyncio.create_task(waiter(n)) for n in ("A", "B", "C")]
+    t = asyncio.create_task(worker("T", 3))
+    await asyncio.sleep(0)
+    rec("main-set")
+    ev.set()
+    await ev.wait()
+    rec("main-waited-set-event")
+    await asyncio.wait(ws)
+    await t
+
+
+@scenario
+async def condition_notify_one_then_all():
+    cond = asyncio.Condition()
+
+    async def waiter(name):
+        async with cond:
+            rec(f"{name}-waiting")
+            await cond.wait()
+            rec(f"{name}-notified")
+
+    ws = [asyncio.create_task(waiter(n)) for n in ("A", "B", "C")]
+    await asyncio.sleep(0)
+    async with cond:
+        rec("main-notify-1")
+        cond.notify(1)
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    async with cond:
+        rec("main-notify-all")
+        cond.notify_all()
+    await asyncio.wait(ws)
+    rec("main-end")
+
+
+@scenario
+async def semaphore_of_two_lets_two_workers_in_at_a_time():
+    sem = asyncio.Semaphore(2)
+
+    async def work(name):
+        async with sem:
+            rec(f"{name}-in")
+            await asyncio.sleep(0)
+            rec(f"{name}-out")
+
+    ws = [asyncio.create_task(work(n)) for n in ("A", "B", "C", "D")]
+    await asyncio.wait(ws)
+    rec(f"main-end-locked-{s(sem.locked())}")
+
+
+@scenario
+async def barrier_of_three_gives_arrival_indices():
+    barrier = asyncio.Barrier(3)
+
+    async def party(name, yields):
+        for _ in range(yields):
+            await asyncio.sleep(0)
+        rec(f"{name}-arrives")
+        i = await barrier.wait()
+        rec(f"{name}-passed-{i}")
+
+    ps = [asyncio.create_task(party(n, y)) for n, y in (("A", 2), ("B", 0), ("C", 1))]
+    await asyncio.wait(ps)
+    rec(f"main-end-waiting-{barrier.n_waiting}-broken-{s(barrier.broken)}")
+
+
+@scenario
+async def timeout_cancels_the_body_runs_its_cleanup_and_raises_timeout_error():
+    t = asyncio.create_task(worker("T", 3))
+    try:
+        async with asyncio.timeout(0.01):
+            try:
+                rec("body-sleeping")
+                await asyncio.sleep(10)
+                rec("body-woke")
+            except asyncio.CancelledError:
+                rec("body-cancelled")
+                await asyncio.sleep(0)
+                rec("body-cleanup-done")
+                raise
+    except TimeoutError:
+        rec("main-timed-out")
+    await t
+    rec(f"main-cancelling-{asyncio.current_task().cancelling()}")
+
+
+@scenario
+async def nested_timeouts_convert_only_their_own_cancellation():
+    try:
+        async with asyncio.timeout(0.01):
+            try:
+                async with asyncio.timeout(10):
+                    await asyncio.sleep(10)
+            except TimeoutError:
+                rec("inner-timed-out")
+            except asyncio.CancelledError:
+                rec("inner-saw-cancellation")
+                raise
+    except TimeoutError:
+        rec("outer-timed-out")
+
+
+@scenario
+async def task_group_first_failure_cancels_the_others_and_the_body():
+    async def fails():
+        for i in range(2):
+            rec(f"F{i}")
+            await asyncio.sleep(0)
+        raise ValueError("F-failed")
+
+    async def loops(name):
+        try:
+            while True:
+                rec(f"{name}-tick")
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            rec(f"{name}-cancelled")
+            raise
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(fails())
+            group.create_task(loops("L"))
+            rec("body-waiting")
+            try:
+                await asyncio.sleep(10)
+            except asyncio.CancelledError:
+                rec("body-cancelled")
+                raise
+    except* ValueError as eg:
+        rec(f"main-caught-{eg.exceptions[0]}-of-{len(eg.exceptions)}")
+
+
+@scenario
+async def task_group_waits_for_every_child_and_returns():
+    async with asyncio.TaskGroup() as group:
+        a = group.create_task(worker("A", 2, "a"))
+        b = group.create_task(worker("B", 3, "b"))
+        rec("body-done")
+    rec(f"main-after-group-{a.result()}-{b.result()}")
+
+
 @scenario
 async def wait_for_zero_timeout_swallowed_cancellation_returns_value():
     async def body():

@@ -7,7 +7,7 @@ import java.util.concurrent.BrokenBarrierException;
  * Lib/asyncio/locks.py}), ported hop for hop over an {@link AsyncCondition}.
  *
  * <p>Thread regime: a {@link LoopBound} block. Every method runs on the barrier's loop holding its
- * baton (the loop it was first used on); the fields below are the baton holder's, and change only
+ * baton (the loop of the task that first waited on it); the fields below are the baton holder's, and change only
  * while the task that changes them holds the inner condition's lock.
  *
  * <pre>{@code
@@ -61,7 +61,7 @@ public final class AsyncBarrier extends LoopBound {
   private int count;
 
   /**
-   * Makes a barrier for {@code parties} tasks, bound to no loop until its first use. Never
+   * Makes a barrier for {@code parties} tasks, bound to no loop until a task first waits on it. Never
    * suspends.
    *
    * @param parties how many tasks each round waits for

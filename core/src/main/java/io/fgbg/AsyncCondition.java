@@ -11,7 +11,7 @@ import java.util.function.BooleanSupplier;
  * Lib/asyncio/locks.py}), ported hop for hop, over an {@link AsyncLock}.
  *
  * <p>Thread regime: a {@link LoopBound} block. Every method runs on the condition's loop holding
- * its baton (the loop it was first used on, which its lock must share); the fields below are the
+ * its baton (the loop of the task that first waited on it, which its lock must share); the fields below are the
  * baton holder's.
  *
  * <pre>{@code

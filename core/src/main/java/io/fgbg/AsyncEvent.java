@@ -8,7 +8,7 @@ import java.util.List;
  * ported hop for hop.
  *
  * <p>Thread regime: a {@link LoopBound} block. Every method runs on the event's loop holding its
- * baton (the loop it was first used on); the fields below are the baton holder's.
+ * baton (the loop of the task that first waited on it); the fields below are the baton holder's.
  *
  * <pre>{@code
  * AsyncEvent ready = new AsyncEvent();
@@ -19,8 +19,7 @@ import java.util.List;
  * <p>The flag starts cleared. A waiting task shows in {@code jobs()} as {@code wait of event}.
  *
  * <p>Differences from asyncio: {@code wait()} is {@code waitSet()} (Java's {@code Object.wait}
- * takes the name) and returns nothing (asyncio's returns {@code True}); the event is bound to its
- * loop by its first use, not by its first wait.
+ * takes the name) and returns nothing (asyncio's returns {@code True}).
  */
 public final class AsyncEvent extends LoopBound {
   /** The waiters' futures, oldest first; each removes its own once it wakes. */
@@ -28,7 +27,7 @@ public final class AsyncEvent extends LoopBound {
   /** The flag. */
   private boolean value;
 
-  /** Makes a cleared event, bound to no loop until its first use. Never suspends. */
+  /** Makes a cleared event, bound to no loop until a task first waits on it. Never suspends. */
   public AsyncEvent() {}
 
   @Override

@@ -9,7 +9,7 @@ import java.util.concurrent.CancellationException;
  * Lib/asyncio/locks.py}), ported hop for hop.
  *
  * <p>Thread regime: a {@link LoopBound} block. Every method runs on the lock's loop holding its
- * baton (the loop it was first used on); the fields below are the baton holder's.
+ * baton (the loop of the task that first waited on it); the fields below are the baton holder's.
  *
  * <pre>{@code
  * AsyncLock lock = new AsyncLock();
@@ -24,8 +24,7 @@ import java.util.concurrent.CancellationException;
  *
  * <p>Differences from asyncio: {@code acquire()} returns nothing (asyncio's returns {@code
  * True}); {@code hold()} stands for {@code async with lock}; release of an unlocked lock is an
- * {@code IllegalStateException} (asyncio's {@code RuntimeError}); the lock is bound to its loop by
- * its first use, not by its first wait.
+ * {@code IllegalStateException} (asyncio's {@code RuntimeError}).
  */
 public final class AsyncLock extends LoopBound {
   /** What a waiting task awaits, as the job table shows it. */
@@ -35,7 +34,7 @@ public final class AsyncLock extends LoopBound {
   /** Whether some task holds the lock. */
   private boolean locked;
 
-  /** Makes an unlocked lock, bound to no loop until its first use. Never suspends. */
+  /** Makes an unlocked lock, bound to no loop until a task first waits on it. Never suspends. */
   public AsyncLock() {
     this("acquire of lock");
   }

@@ -13,7 +13,7 @@ import java.util.StringJoiner;
  * A queue that hands items from producer tasks to consumer tasks of one loop: asyncio's {@code
  * Queue}, {@code PriorityQueue} and {@code LifoQueue}, with Python 3.13's shutdown.
  *
- * <p>Thread regime: the queue belongs to the loop it is first used on ({@link LoopBound}); every
+ * <p>Thread regime: the queue belongs to the loop of the task that first waits on it ({@link LoopBound}); every
  * method but {@link #maxSize()} runs holding that loop's baton, and only the baton holder touches
  * the items, the waiters and the counts. A task's body holds the baton while it runs, so {@link
  * #get()}, {@link #put(Object)} and {@link #join()} touch the queue directly between their
@@ -48,9 +48,7 @@ import java.util.StringJoiner;
  * {@link #priority(int)} gives the least item first (a binary heap); {@link #lifo(int)} the last
  * item put first (a stack).
  *
- * <p>Differences from asyncio: the queue is bound to its loop by its first call, whatever it is
- * (asyncio binds it when a task first waits on it), so that {@code putNowait()} typed at the prompt
- * and the tasks that get the items are one loop's work; null items are refused; {@code taskDone()}
+ * <p>Differences from asyncio: null items are refused; {@code taskDone()}
  * too often is an {@code IllegalStateException} (asyncio: {@code ValueError}); the exceptions carry
  * a message; the priority queue takes a {@link Comparator} and gives equal items in the order they
  * were put (asyncio's {@code heapq} gives them in an order that depends on the heap's shape).

@@ -9,7 +9,7 @@ import java.util.concurrent.CancellationException;
  * BoundedSemaphore} (Python 3.11.7, {@code Lib/asyncio/locks.py}), ported hop for hop.
  *
  * <p>Thread regime: a {@link LoopBound} block. Every method runs on the semaphore's loop holding
- * its baton (the loop it was first used on); the fields below are the baton holder's.
+ * its baton (the loop of the task that first waited on it); the fields below are the baton holder's.
  *
  * <pre>{@code
  * AsyncSemaphore connections = new AsyncSemaphore(10);
@@ -41,7 +41,7 @@ public final class AsyncSemaphore extends LoopBound {
   private int value;
 
   /**
-   * Makes a semaphore with {@code value} permits, bound to no loop until its first use. Never
+   * Makes a semaphore with {@code value} permits, bound to no loop until a task first waits on it. Never
    * suspends.
    *
    * @param value the permits; zero makes it locked until a release

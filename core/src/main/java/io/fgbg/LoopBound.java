@@ -4,21 +4,24 @@ import java.util.function.Supplier;
 
 /**
  * What every building block shares (locks, events, conditions, semaphores, barriers, queues):
- * asyncio's {@code _LoopBoundMixin}. A block belongs to the loop it is first used on, and is used
- * from that loop only.
+ * asyncio's {@code _LoopBoundMixin}. A block belongs to the loop of the task that first waits on
+ * it, and is used from that loop only.
  *
- * <p>The loop of a call is the one the calling thread runs (inside a task or a callback), or, in
- * plain code between foreground runs (at the prompt), the thread's own loop, {@link
- * EventLoop#current()}: {@code queue.putNowait(item)} typed at the prompt, then {@code
- * runInForeground(consumer)}, is one loop's work. The first call binds the block to that loop; a
- * call from another loop, or from a thread while the block's loop runs elsewhere, is an {@code
- * IllegalStateException}. Each call then runs holding that loop's baton, so a block's state and
- * its waiters' futures have the one owner every future has.
+ * <p>Binding. The first waiter (a future made by {@link #newWaiter}, always inside a task) binds
+ * the block to that task's loop, as asyncio's {@code _get_loop()} does. Until then a block is
+ * nobody's: {@code queue.putNowait(item)} or {@code event.set()} in plain code, before any task
+ * has waited, touches no loop's futures.
  *
- * <p>Thread regime: {@code loop} is written once, by the first call, holding that loop's baton
- * (a race between two first calls from two loops' threads is settled by the compare below, under
- * each loop's own baton: the loser finds the winner's loop and is refused); everything else a
- * subclass holds is its loop's baton holder's.
+ * <p>Each call runs holding a loop's baton, so that a block's state and its waiters' futures
+ * have the one owner every future has: in a task or callback, the baton of the loop the caller
+ * runs (a block bound to another loop: {@code IllegalStateException}); in plain code, the baton
+ * of the block's loop once bound (taken while that loop is idle; while it runs in another thread:
+ * {@code IllegalStateException}), else of the thread's own loop.
+ *
+ * <p>Thread regime: {@code loop} is written once, by the first waiter, holding that loop's baton;
+ * a task of another loop that then waits finds it set and is refused. Everything else a subclass
+ * holds is its loop's baton holder's (before binding: the baton of whichever loop the caller
+ * used, one call at a time).
  */
 abstract class LoopBound {
   private volatile EventLoop loop;
@@ -32,27 +35,23 @@ abstract class LoopBound {
   }
 
   /**
-   * Runs {@code operation} on this block's loop, holding its baton, binding the block to the
-   * calling thread's loop on first use. Never suspends.
+   * Runs {@code operation} holding the right loop's baton (see the class comment). Never
+   * suspends.
    *
    * @param call the public method, for messages ("put", "release")
-   * @throws IllegalStateException if the block belongs to another loop, or its loop is closed or
-   *     runs in another thread
+   * @throws IllegalStateException if the block belongs to another loop than the one the caller
+   *     runs, or its loop is closed or runs in another thread
    */
   final <R> R onLoop(String call, Supplier<R> operation) {
-    EventLoop mine = callersLoop();
+    EventLoop running = EventLoop.RUNNING.get();
     EventLoop bound = loop;
-    if (bound == null) {
-      return mine.onLoop(
-          () -> {
-            bind(mine, call);
-            return operation.get();
-          });
+    if (running != null) {
+      if (bound != null && bound != running) {
+        throw otherLoop(call);
+      }
+      return running.onLoop(operation);
     }
-    if (bound != mine) {
-      throw otherLoop(call);
-    }
-    return mine.onLoop(operation);
+    return (bound != null ? bound : EventLoop.current()).onLoop(operation);
   }
 
   /** {@link #onLoop(String, Supplier)} for an operation with no result. */
@@ -66,26 +65,22 @@ abstract class LoopBound {
   }
 
   /**
-   * A future for one waiter of this block, on its loop, described in the job table and in
-   * messages as {@code description} ("acquire of AsyncLock"). Baton holder only.
+   * A future for one waiter of this block, described in the job table and in messages as {@code
+   * description} ("acquire of lock"); the first one binds the block to the waiting task's loop.
+   * Baton holder only, inside a task.
+   *
+   * @throws IllegalStateException if the block belongs to another loop
    */
   final <T> LoopFuture<T> newWaiter(String description) {
-    return new LoopFuture<>(loop, description);
-  }
-
-  private void bind(EventLoop mine, String call) {
+    EventLoop running = EventLoop.RUNNING.get();
+    EventLoop mine = running != null ? running : EventLoop.current();
     EventLoop bound = loop;
     if (bound == null) {
       loop = mine;
     } else if (bound != mine) {
-      throw otherLoop(call);
+      throw otherLoop(description.substring(0, Math.max(0, description.indexOf(' '))));
     }
-  }
-
-  /** The loop the calling thread runs, or its own loop at the prompt. */
-  private static EventLoop callersLoop() {
-    EventLoop running = EventLoop.RUNNING.get();
-    return running != null ? running : EventLoop.current();
+    return new LoopFuture<>(mine, description);
   }
 
   private IllegalStateException otherLoop(String call) {
@@ -93,8 +88,8 @@ abstract class LoopBound {
         call
             + "() of "
             + kind()
-            + " called from another event loop than the one it belongs to (the loop it was first"
-            + " used on): a building block serves the tasks of one loop; from another thread,"
-            + " post the call with that loop's callSoonThreadsafe()");
+            + " called from another event loop than the one it belongs to (the loop of the task"
+            + " that first waited on it): a building block serves the tasks of one loop; from"
+            + " another thread, post the call with that loop's callSoonThreadsafe()");
   }
 }

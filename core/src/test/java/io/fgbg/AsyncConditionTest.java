@@ -5,6 +5,7 @@ import static io.fgbg.Fgbg.runInForeground;
 import static io.fgbg.Fgbg.scheduleCoroutine;
 import static io.fgbg.Fgbg.sleep;
 import static io.fgbg.Fgbg.waitFor;
+import static io.fgbg.Fgbg.waitTasks;
 import static java.time.Duration.ZERO;
 import static java.time.Duration.ofMillis;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -385,44 +386,58 @@ class AsyncConditionTest extends LoopTestSupport {
 
   @Test
   void ambiguousLoops() throws Exception {
-    // A lock of another loop: the condition over it finds out when it is acquired.
     try (EventLoop other = EventLoop.createWithVirtualClock()) {
+      // Wrong loop in the lock: a task of the other loop waited on it, so it is that loop's.
       AsyncLock lock = new AsyncLock();
-      runInForeground(lock.acquire(), other);
-      lock.release(); // at the prompt, on the thread's own loop: refused, the lock is other's
-    } catch (IllegalStateException expected) {
-      assertThat(expected).hasMessageStartingWith("release() of AsyncLock called from another");
-    }
-    try (EventLoop other = EventLoop.createWithVirtualClock()) {
-      AsyncLock lockOfOther = new AsyncLock();
-      runInForeground(lockOfOther.acquire(), other);
-      AsyncCondition cond = new AsyncCondition(lockOfOther);
+      runInForeground(
+          () -> {
+            await(lock.acquire());
+            Task<Void> waiter = scheduleCoroutine(lock.acquire());
+            await(sleep(ZERO)); // it waits: the lock is the other loop's from now on
+            waiter.cancel();
+            await(sleep(ZERO));
+            lock.release();
+            return null;
+          },
+          other);
+      AsyncCondition cond = new AsyncCondition(lock);
       assertThatThrownBy(() -> runInForeground(cond.acquire()))
           .isExactlyInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("acquire() of AsyncLock called from another event loop");
 
-      // A condition of another loop, over a lock of this one: the condition is bound to the
-      // other loop by a first use there, which its lock refuses.
-      AsyncLock lock = new AsyncLock();
-      runInForeground(lock.acquire());
-      lock.release();
-      AsyncCondition condOfOther = new AsyncCondition(lock);
-      assertThatThrownBy(() -> runInForeground(condOfOther.acquire(), other))
-          .isExactlyInstanceOf(IllegalStateException.class)
-          .hasMessageStartingWith("acquire() of AsyncLock called from another event loop");
+      // Wrong loop in the condition: a task of the other loop waited on it.
+      AsyncLock mine = new AsyncLock();
+      AsyncCondition condOfOther = new AsyncCondition(mine);
       runInForeground(
           () -> {
-            try (var held = lock.hold()) {
+            Task<Void> waiter =
+                scheduleCoroutine(
+                    () -> {
+                      try (var held = condOfOther.hold()) { // the lock is free: no wait
+                        await(condOfOther.waitNotified()); // binds the condition to this loop
+                      }
+                      return null;
+                    });
+            await(sleep(ZERO));
+            waiter.cancel();
+            await(waitTasks(java.util.List.of(waiter)));
+            return null;
+          },
+          other);
+      runInForeground(
+          () -> {
+            try (var held = mine.hold()) {
               assertThatThrownBy(() -> await(condOfOther.waitNotified()))
                   .isExactlyInstanceOf(IllegalStateException.class)
                   .hasMessageStartingWith(
                       "waitNotified() of AsyncCondition called from another event loop");
-              assertThat(lock.isLocked()).isTrue();
+              assertThat(mine.isLocked()).isTrue();
             }
             return null;
           });
     }
   }
+
 
   @Test
   void timeoutInBlock() throws Exception {

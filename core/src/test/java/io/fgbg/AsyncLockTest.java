@@ -326,14 +326,20 @@ class AsyncLockTest extends LoopTestSupport {
   }
 
   @Test
-  void aLockBelongsToTheLoopItWasFirstUsedOn() throws Exception {
+  void aLockBelongsToTheLoopOfTheTaskThatFirstWaitedOnIt() throws Exception {
     AsyncLock lock = new AsyncLock();
-    runInForeground(lock.acquire());
+    runInForeground(lock.acquire()); // free: taken without waiting, so no loop is bound yet
+    Task<Void> waiter = scheduleCoroutine(lock.acquire());
+    runInForeground(sleep(ZERO)); // it waits: the lock is this loop's from now on
     try (EventLoop other = EventLoop.createWithVirtualClock()) {
       assertThatThrownBy(() -> runInForeground(lock.acquire(), other))
           .isExactlyInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("acquire() of AsyncLock called from another event loop");
     }
     lock.release();
+    runInForeground(waiter);
+    assertThat(lock.isLocked()).as("the waiter of this loop got it").isTrue();
+    lock.release();
   }
+
 }

@@ -901,17 +901,35 @@ class AsyncQueueTest extends LoopTestSupport {
     }
 
     @Test
-    void aQueueServesTheLoopItWasFirstUsedOnOnly() throws Exception {
+    void aQueueServesTheLoopOfTheTaskThatFirstWaitedOnItOnly() throws Exception {
       AsyncQueue<Integer> q = new AsyncQueue<>();
-      q.putNowait(1); // at the prompt: binds it to this thread's loop
+      Task<Integer> getter = scheduleCoroutine(q.get());
+      runInForeground(sleep(ZERO)); // it waits on the empty queue: the queue is this loop's now
       try (EventLoop other = EventLoop.createWithVirtualClock()) {
         assertThatThrownBy(() -> runInForeground(q.get(), other))
             .isExactlyInstanceOf(IllegalStateException.class)
             .hasMessageStartingWith(
                 "get() of AsyncQueue called from another event loop than the one it belongs to");
+        assertThatThrownBy(() -> runInForeground(() -> {
+              q.putNowait(2);
+              return null;
+            }, other))
+            .isExactlyInstanceOf(IllegalStateException.class)
+            .hasMessageStartingWith("putNowait() of AsyncQueue called from another event loop");
       }
-      assertThat(runInForeground(q.get())).isEqualTo(1);
+      q.putNowait(1); // plain code on this thread: the queue's own loop
+      assertThat(runInForeground(getter)).isEqualTo(1);
     }
+
+    @Test
+    void aQueueNoTaskHasWaitedOnIsNobodysAndServesAnyLoop() throws Exception {
+      AsyncQueue<Integer> q = new AsyncQueue<>();
+      q.putNowait(1); // plain code, before any task waited: no loop is bound
+      try (EventLoop other = EventLoop.createWithVirtualClock()) {
+        assertThat(runInForeground(q.get(), other)).isEqualTo(1);
+      }
+    }
+
 
     @Test
     void getOutsideATaskSaysToUseRunInForeground() {
