@@ -437,6 +437,12 @@ final class EventSources {
 
   /** At close: drops every timer, closes every socket still open and the selector. */
   void clear() {
+    Runnable left;
+    while ((left = inbox.poll()) != null) { // posted too late to run: told, if it asks to be
+      if (left instanceof DroppedAtClose dropped) {
+        dropped.droppedAtClose();
+      }
+    }
     timers.clear();
     sweepAbove = MIN_SWEEP_SIZE;
     if (io != null) {

@@ -18,13 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * task.
  *
  * <p>A submission posted while another thread closes the loop either runs (and close() cancels
- * its task), or is taken back by its submitter, which throws; only a post that joins the inbox
- * after close()'s last drain and before it marks the loop closed is dropped unseen, as
- * {@code callSoonThreadsafe}'s is, leaving its future incomplete.
+ * its task), or is taken back by its submitter, which throws; a post that joins the inbox after
+ * close()'s last drain and before it marks the loop closed is found there when the loop releases
+ * its resources, and its future fails with an {@code IllegalStateException}: never left
+ * incomplete.
  *
  * @param <T> the coroutine's result type
  */
-final class Submission<T> implements Runnable {
+final class Submission<T> implements Runnable, DroppedAtClose {
   private static final int NEW = 0;
   private static final int STARTED = 1;
   private static final int ABANDONED = 2;
@@ -110,6 +111,16 @@ final class Submission<T> implements Runnable {
       } catch (Exception e) {
         throw new AssertionError("a task that succeeded threw", e);
       }
+    }
+  }
+
+  /** The loop closed before the task was made: the future fails, never left incomplete. */
+  @Override
+  public void droppedAtClose() {
+    if (state.compareAndSet(NEW, ABANDONED)) {
+      future.completeExceptionally(
+          new IllegalStateException(
+              "the event loop closed before the submitted coroutine could start"));
     }
   }
 
