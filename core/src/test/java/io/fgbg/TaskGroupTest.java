@@ -807,6 +807,32 @@ class TaskGroupTest extends LoopTestSupport {
   }
 
   @Test
+  void aTimeoutInsideAChildTimesOutThatChildAloneAndTheGroupGoesOnAsInAsyncio() throws Exception {
+    List<Task<String>> children = new ArrayList<>();
+    String result =
+        runInForeground(
+            taskGroup(
+                g -> {
+                  children.add(
+                      g.start(
+                          () -> {
+                            try {
+                              await(timeout(ofMillis(50), sleep(ofSeconds(10))));
+                              return "slept";
+                            } catch (TimeoutException e) {
+                              return "timed out at " + loop.time().toMillis() + " ms";
+                            }
+                          }));
+                  children.add(g.start(sleep(ofMillis(80), "the other child")));
+                  return "body";
+                }));
+    assertThat(result).isEqualTo("body");
+    assertThat(children.get(0).result()).isEqualTo("timed out at 50 ms");
+    assertThat(children.get(1).result()).isEqualTo("the other child");
+    assertThat(loop.time()).as("the group waited for its last child").isEqualTo(ofMillis(80));
+  }
+
+  @Test
   void aTimeoutAroundAGroupCancelsItsChildren() throws Exception {
     List<Task<Void>> children = new ArrayList<>();
     runInForeground(
