@@ -100,10 +100,6 @@ final class Baton {
     detachedCaller = caller;
   }
 
-  boolean isDetachedCaller(Thread thread) {
-    return detachedCaller == thread;
-  }
-
   /** True while a run whose caller has left is still going: its holder has not reached a callback. */
   boolean hasDetachedCaller() {
     return detachedCaller != null;

@@ -763,14 +763,8 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
+  /** {@code d} in nanoseconds, a negative one as zero: for delays that cannot lie in the past. */
   static long saturatedNanos(Duration d) {
-    if (d.isNegative()) {
-      return 0;
-    }
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException tooLong) {
-      return Long.MAX_VALUE;
-    }
+    return Math.max(0, saturatedTime(d));
   }
 }

@@ -189,11 +189,7 @@ final class Jobs {
     rows.sort(BY_NUMBER);
     List<String> lines = format(rows, markers(rows), true);
     addDropped(lines);
-    StringBuilder text = new StringBuilder();
-    for (String line : lines) {
-      text.append(line).append(System.lineSeparator());
-    }
-    return text.toString();
+    return text(lines);
   }
 
   /**
@@ -210,11 +206,7 @@ final class Jobs {
         rows.removeIf(task -> task == null);
         rows.sort(BY_NUMBER);
         List<String> lines = format(rows, markers(rows), true, stuck, stuckDetail);
-        StringBuilder text = new StringBuilder();
-        for (String line : lines) {
-          text.append(line).append(System.lineSeparator());
-        }
-        return text.toString();
+        return text(lines);
       } catch (RuntimeException changing) { // the holder changed the table meanwhile
         if (attempt == 9) {
           return "(the job table is changing too fast to be read from outside the loop)"
@@ -235,6 +227,15 @@ final class Jobs {
     for (AbstractTask<?> task : tasks) {
       reportIfUnretrieved(task);
     }
+  }
+
+  /** The lines of a table, each ended by the platform's line separator. */
+  private static String text(List<String> lines) {
+    StringBuilder text = new StringBuilder();
+    for (String line : lines) {
+      text.append(line).append(System.lineSeparator());
+    }
+    return text.toString();
   }
 
   /** At close: the finished tasks are of no more use. */
