@@ -78,13 +78,14 @@ final class SlowStepWatch {
   }
 
   /**
-   * How long the caller may park before the next look: a quarter of the threshold, a quarter of a
-   * second with the report off (the way out of a wedged loop still needs to see the step), and
+   * How long the caller may park before the next look: a quarter of the threshold, but never more
+   * than a quarter of a second (the way out of a wedged loop needs to see the step whatever the
+   * threshold, and with the report off), and
    * every 10 ms while a first interrupt waits to reach a holding step. Caller only.
    */
   long pollNanos() {
     long threshold = thresholdNanos;
-    long poll = threshold > 0 ? Math.max(threshold / 4, 1_000_000) : OFF_POLL;
+    long poll = threshold > 0 ? Math.min(Math.max(threshold / 4, 1_000_000), OFF_POLL) : OFF_POLL;
     return interruptHolder ? Math.min(poll, INTERRUPT_AFTER / 2) : poll;
   }
 
