@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * fgbg's {@link StreamReader}: a port of asyncio's {@code StreamReader}, fed by a {@link
- * SocketTransport}.
+ * Transport}.
  *
  * <p>Invariants: only the thread holding the loop's baton touches it. The buffered bytes are
  * {@code buf[start, end)}. At most one task waits for data ({@code waiter}). While more than twice
@@ -27,7 +27,7 @@ final class LoopStreamReader implements StreamReader {
   private boolean eof;
   private Throwable exception;
   private LoopFuture<Void> waiter;
-  private SocketTransport transport;
+  private Transport transport;
   private boolean paused;
   private String description = "stream";
 
@@ -36,7 +36,7 @@ final class LoopStreamReader implements StreamReader {
     this.limit = limit;
   }
 
-  void setTransport(SocketTransport transport, String description) {
+  void setTransport(Transport transport, String description) {
     this.transport = transport;
     this.description = description;
   }

@@ -19,7 +19,7 @@ import java.util.Objects;
  */
 final class LoopStreamWriter implements StreamWriter {
   private final EventLoop loop;
-  private final SocketTransport transport;
+  private final Transport transport;
   private final LoopStreamReader reader;
   private final LoopFuture<Void> closed;
   private final ArrayList<LoopFuture<Void>> drainWaiters = new ArrayList<>(1);
@@ -27,11 +27,11 @@ final class LoopStreamWriter implements StreamWriter {
   private boolean connectionLost;
   private boolean closeCalled;
 
-  LoopStreamWriter(EventLoop loop, SocketTransport transport, LoopStreamReader reader) {
+  LoopStreamWriter(EventLoop loop, Transport transport, LoopStreamReader reader) {
     this.loop = loop;
     this.transport = transport;
     this.reader = reader;
-    this.closed = new LoopFuture<>(loop, "close of " + transport.peer());
+    this.closed = new LoopFuture<>(loop, "close of " + transport.name());
   }
 
   @Override
@@ -52,7 +52,7 @@ final class LoopStreamWriter implements StreamWriter {
         () -> {
           if (closeCalled) {
             throw new IllegalStateException(
-                "write() after close() of the writer to " + transport.peer());
+                "write() after close() of the writer to " + transport.name());
           }
           transport.write(data, 0, data.length);
           return null;
@@ -76,7 +76,7 @@ final class LoopStreamWriter implements StreamWriter {
       if (!paused) {
         return null;
       }
-      LoopFuture<Void> waiter = new LoopFuture<>(loop, "drain to " + transport.peer());
+      LoopFuture<Void> waiter = new LoopFuture<>(loop, "drain to " + transport.name());
       drainWaiters.add(waiter);
       try {
         task.await(waiter);
@@ -110,17 +110,17 @@ final class LoopStreamWriter implements StreamWriter {
 
   @Override
   public InetSocketAddress peerAddress() {
-    return transport.peer();
+    return transport.peerAddress();
   }
 
   /** What a refused call names: "the stream to /127.0.0.1:8888". */
   String describe() {
-    return "the stream to " + transport.peer();
+    return "the stream to " + transport.name();
   }
 
   @Override
   public String toString() {
-    return "StreamWriter[" + transport.peer() + (transport.isClosing() ? ", closing" : "") + "]";
+    return "StreamWriter[" + transport.name() + (transport.isClosing() ? ", closing" : "") + "]";
   }
 
   // ---- from the transport

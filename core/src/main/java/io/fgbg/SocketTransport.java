@@ -21,9 +21,7 @@ import java.util.Arrays;
  * the one field other threads read ({@link StreamWriter#isClosing}): volatile, written only by the
  * baton holder.
  */
-final class SocketTransport implements Runnable {
-  static final int HIGH_WATER = 64 * 1024;
-  static final int LOW_WATER = 16 * 1024;
+final class SocketTransport implements Transport, Runnable {
 
   private final EventLoop loop;
   private final SelectorEvents io;
@@ -70,11 +68,18 @@ final class SocketTransport implements Runnable {
     }
   }
 
-  InetSocketAddress peer() {
+  @Override
+  public InetSocketAddress peerAddress() {
     return peer;
   }
 
-  boolean isClosing() {
+  @Override
+  public String name() {
+    return String.valueOf(peer);
+  }
+
+  @Override
+  public boolean isClosing() {
     return closing;
   }
 
@@ -82,12 +87,14 @@ final class SocketTransport implements Runnable {
     return !closing && !readingPaused && !eofReceived;
   }
 
-  void pauseReading() {
+  @Override
+  public void pauseReading() {
     readingPaused = true;
     updateInterest();
   }
 
-  void resumeReading() {
+  @Override
+  public void resumeReading() {
     readingPaused = false;
     updateInterest();
   }
@@ -136,7 +143,8 @@ final class SocketTransport implements Runnable {
   }
 
   /** Sends {@code data[off, off+len)}: at once what the socket takes, the rest from the buffer. */
-  void write(byte[] data, int off, int len) {
+  @Override
+  public void write(byte[] data, int off, int len) {
     if (lost || len == 0) {
       return;
     }
@@ -189,7 +197,8 @@ final class SocketTransport implements Runnable {
   }
 
   /** Stops reading; closes the socket once the buffer is sent. Again: nothing. */
-  void close() {
+  @Override
+  public void close() {
     if (closing) {
       return;
     }
@@ -201,7 +210,13 @@ final class SocketTransport implements Runnable {
     }
   }
 
-  /** The connection failed: drops the buffer, and tells the reader and writer one hop later. */
+  /** Drops what is buffered and closes now: the reader sees the end of the stream. */
+  @Override
+  public void abort() {
+    forceClose(null);
+  }
+
+  /** The connection failed (or is aborted, {@code failure} null): drops the buffer, and tells the reader and writer one hop later. */
   private void forceClose(IOException failure) {
     if (lost) {
       return;
