@@ -12,7 +12,8 @@ import java.util.List;
  * int port = server.port();
  * ...
  * server.close();                          // no more accepts; open connections go on
- * runInForeground(server.waitClosed());    // until they have finished too
+ * server.closeClients();                   // close them too, once what they wrote is sent
+ * runInForeground(server.waitClosed());    // until they have finished
  * }</pre>
  *
  * <p>Its methods are called on the loop's thread: inside a task, or between foreground runs (any
@@ -49,6 +50,25 @@ public interface Server extends AutoCloseable {
    */
   @Override
   void close();
+
+  /**
+   * Closes every open connection of the server, each once what was written to it has been sent
+   * (asyncio 3.13's {@code close_clients}). Their readers see the end of the stream, so handlers
+   * waiting to read return; after {@link #close()} it lets {@link #waitClosed()} finish. It does
+   * not stop accepting: connections accepted later are not closed. Never suspends.
+   *
+   * @throws IllegalStateException if the loop is running in another thread
+   */
+  void closeClients();
+
+  /**
+   * Closes every open connection of the server at once, dropping what was not sent yet (asyncio
+   * 3.13's {@code abort_clients}). Their readers see the end of the stream; a handler's later
+   * {@code drain()} throws. Never suspends.
+   *
+   * @throws IllegalStateException if the loop is running in another thread
+   */
+  void abortClients();
 
   /**
    * A coroutine that returns once the server is closed and every connection it accepted has

@@ -7,6 +7,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * A connected, non-blocking socket on the loop's selector: asyncio's {@code
@@ -30,8 +31,8 @@ final class SocketTransport implements Transport, Runnable {
   private final InetSocketAddress peer;
   final LoopStreamReader reader;
   final LoopStreamWriter writer;
-  /** Runs once the socket is closed (a server counts its connections with it); may be null. */
-  private final Runnable onClosed;
+  /** Told once the socket is closed (a server keeps its open connections with it); may be null. */
+  private final Consumer<SocketTransport> onClosed;
 
   private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
   private long buffered;
@@ -48,7 +49,11 @@ final class SocketTransport implements Transport, Runnable {
    * already (a client's connect), and starts reading.
    */
   SocketTransport(
-      EventLoop loop, SocketChannel channel, SelectionKey key, int limit, Runnable onClosed)
+      EventLoop loop,
+      SocketChannel channel,
+      SelectionKey key,
+      int limit,
+      Consumer<SocketTransport> onClosed)
       throws IOException {
     this.loop = loop;
     this.io = Streams.selector(loop); // the first socket opens it: an IOException if it cannot
@@ -241,7 +246,7 @@ final class SocketTransport implements Transport, Runnable {
     } finally {
       io.release(key);
       if (onClosed != null) {
-        onClosed.run();
+        onClosed.accept(this);
       }
     }
   }

@@ -11,6 +11,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 
@@ -21,8 +22,8 @@ import java.util.concurrent.CancellationException;
  *
  * <p>Invariants: only the thread holding the loop's baton touches its state; the public methods
  * take the baton (or refuse, if the loop runs in another thread), and refuse the tasks of other
- * loops before they touch anything. {@code connections} counts the accepted sockets not closed
- * yet. The addresses are fixed before the server is returned, so any thread may read them.
+ * loops before they touch anything. {@code clients} holds the accepted sockets not closed yet
+ * (asyncio's {@code _clients}), in the order they were accepted. The addresses are fixed before the server is returned, so any thread may read them.
  *
  * <p>Accepting when the process is out of descriptors: {@code accept()} fails, the failure is
  * reported, and accepting pauses for a second, as asyncio's {@code _accept_connection} does; the
@@ -41,7 +42,7 @@ final class TcpServer implements Server {
   private final List<InetSocketAddress> addresses = new ArrayList<>(2);
   /** Written by the baton holder only; volatile so that {@link #isServing} may read it anywhere. */
   private volatile boolean serving;
-  private int connections;
+  private final LinkedHashSet<SocketTransport> clients = new LinkedHashSet<>();
   private final ArrayList<LoopFuture<Void>> closeWaiters = new ArrayList<>(1);
   private LoopFuture<Void> servingForever;
 
@@ -142,7 +143,7 @@ final class TcpServer implements Server {
     connection.configureBlocking(false);
     connection.setOption(StandardSocketOptions.TCP_NODELAY, true);
     SocketTransport transport = new SocketTransport(loop, connection, null, limit, this::detach);
-    connections++;
+    clients.add(transport);
     CoroutineTask<Void> task =
         new CoroutineTask<>(
             loop,
@@ -172,13 +173,13 @@ final class TcpServer implements Server {
     }
   }
 
-  private void detach() {
-    connections--;
+  private void detach(SocketTransport transport) {
+    clients.remove(transport);
     wakeUpIfFinished();
   }
 
   private void wakeUpIfFinished() {
-    if (!serving && connections == 0) {
+    if (!serving && clients.isEmpty()) {
       for (LoopFuture<Void> waiter : closeWaiters) {
         waiter.setResultIfPending(null);
       }
@@ -232,10 +233,34 @@ final class TcpServer implements Server {
   }
 
   @Override
+  public void closeClients() {
+    Streams.checkLoop(loop, "closeClients", this);
+    loop.onLoop(
+        () -> {
+          for (SocketTransport client : List.copyOf(clients)) {
+            client.close();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void abortClients() {
+    Streams.checkLoop(loop, "abortClients", this);
+    loop.onLoop(
+        () -> {
+          for (SocketTransport client : List.copyOf(clients)) {
+            client.abort();
+          }
+          return null;
+        });
+  }
+
+  @Override
   public Coroutine<Void> waitClosed() {
     return () -> {
       CoroutineTask<?> task = Streams.requireTaskOf(loop, "waitClosed", this);
-      if (serving || connections > 0) {
+      if (serving || !clients.isEmpty()) {
         LoopFuture<Void> waiter = new LoopFuture<>(loop, "close of server " + addresses.get(0));
         closeWaiters.add(waiter);
         task.await(waiter);
@@ -275,7 +300,7 @@ final class TcpServer implements Server {
 
   @Override
   public String toString() {
-    return "Server[" + addresses + (serving ? ", serving" : ", closed") + ", " + connections
+    return "Server[" + addresses + (serving ? ", serving" : ", closed") + ", " + clients.size()
         + " connections]";
   }
 }
