@@ -142,4 +142,12 @@ abstract class AbstractTask<T> extends AbstractFuture<T> implements Task<T> {
 
   /** What the job table says after the name of a pending task (what it waits on), or "". */
   abstract String jobDetail();
+
+  /**
+   * True for a cancelled task whose work still runs: a background call whose thread has not
+   * returned (it ignores its interrupt). The job table lists it as {@code Cancelling} until then.
+   */
+  boolean isStillRunningAfterCancel() {
+    return false;
+  }
 }

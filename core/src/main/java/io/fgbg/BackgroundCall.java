@@ -10,7 +10,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The call starts when the executor runs it, at once on the default executor. Its result or
  * exception is posted to the loop's inbox, so the task is done only when the loop runs. Cancelling
  * the task cancels it at once and interrupts the thread running the call; a call that has not
- * started yet never runs.
+ * started yet never runs. A call that ignores its interrupt goes on in its thread: the job table
+ * lists it as {@code Cancelling}, with how long ago it was cancelled, until it returns.
  */
 final class BackgroundCall<T> extends AbstractTask<T> implements Runnable {
   private final Callable<T> callable;
@@ -21,6 +22,7 @@ final class BackgroundCall<T> extends AbstractTask<T> implements Runnable {
   private volatile boolean cancelRequested;
   private volatile boolean started; // run() has begun (or been skipped for a cancel)
   private volatile Thread starter; // a thread waiting in awaitStart(), or null
+  private long cancelledAt; // the loop's time of the cancel; baton holder only
 
   BackgroundCall(EventLoop loop, Callable<T> callable, Runnable onCancel) {
     super(loop);
@@ -39,7 +41,24 @@ final class BackgroundCall<T> extends AbstractTask<T> implements Runnable {
   }
 
   @Override
+  boolean isStillRunningAfterCancel() {
+    synchronized (lock) {
+      return cancelRequested && runner != null;
+    }
+  }
+
+  @Override
   String jobDetail() {
+    if (isCancelled()) {
+      synchronized (lock) {
+        String thread = runner == null ? "" : runner.getName();
+        return "cancelled "
+            + Jobs.age(loop.jobs.now() - cancelledAt)
+            + " ago, call still running"
+            + (thread.isEmpty() ? "" : " in " + thread)
+            + ": it ignores its interrupt";
+      }
+    }
     if (!started) {
       return "call queued on its executor";
     }
@@ -77,7 +96,11 @@ final class BackgroundCall<T> extends AbstractTask<T> implements Runnable {
     }
     T result = value;
     Throwable exception = failure;
-    loop.post(() -> completeUnlessDone(result, exception));
+    loop.post(
+        () -> {
+          completeUnlessDone(result, exception);
+          loop.jobs.callReturned(this);
+        });
   }
 
   private void markStarted() {
@@ -113,6 +136,7 @@ final class BackgroundCall<T> extends AbstractTask<T> implements Runnable {
       return false;
     }
     countCancelRequest();
+    cancelledAt = loop.jobs.now();
     interruptCall();
     setCancelled(cancelledError(name() + " was cancelled"));
     return true;

@@ -33,6 +33,9 @@ import java.util.Set;
  * reported ({@value #KEPT_FINISHED} at most waiting for a report), then among the last {@value
  * #KEPT_REPORTED} reported, for {@link Fgbg#job(long)}.
  *
+ * <p>A cancelled background call whose thread still runs (it ignores its interrupt) is done, but
+ * stays in the table as {@code Cancelling} until its thread returns ({@code cancelling}).
+ *
  * <p>Invariants: only the thread holding the loop's baton touches the table; {@code notices} is
  * volatile. Job numbers grow with every task made, so the pending set's order is number order;
  * they are {@code long}s, which never wrap (at 10,000 tasks a second, for 29 million years).
@@ -60,6 +63,8 @@ final class Jobs {
    * some may have been retrieved since (checked when they are reported).
    */
   private final ArrayDeque<AbstractTask<?>> unretrieved = new ArrayDeque<>();
+  /** Cancelled tasks whose work still runs in a thread, until it returns. */
+  private final LinkedHashSet<AbstractTask<?>> cancelling = new LinkedHashSet<>();
   /** Print notices at the end of foreground runs. */
   volatile boolean notices = true;
 
@@ -91,6 +96,9 @@ final class Jobs {
   /** A job became done; {@code foreground}: the task of the run now going on, whose caller sees it. */
   void done(AbstractTask<?> task, boolean foreground) {
     pending.remove(task);
+    if (task.isCancelled() && task.isStillRunningAfterCancel()) {
+      cancelling.add(task);
+    }
     if (foreground) {
       return;
     }
@@ -137,6 +145,11 @@ final class Jobs {
     }
   }
 
+  /** The thread of a background call returned: a cancelled one leaves the table. */
+  void callReturned(AbstractTask<?> task) {
+    cancelling.remove(task);
+  }
+
   // ---- what the loop and Fgbg ask
 
   /** The tasks that are not done, in the order they were made. */
@@ -155,7 +168,7 @@ final class Jobs {
 
   /** The task numbered {@code n}: pending, or finished and still remembered; else null. */
   AbstractTask<?> find(long n) {
-    for (var group : List.of(pending, finished, reported)) {
+    for (var group : List.of(pending, cancelling, finished, reported)) {
       for (AbstractTask<?> task : group) {
         if (task.number == n) {
           return task;
@@ -184,8 +197,10 @@ final class Jobs {
 
   /** The job table, as {@code jobs()} prints it; the finished jobs listed count as reported. */
   String table() {
-    List<AbstractTask<?>> rows = new ArrayList<>(pending);
-    rows.addAll(takeFinished());
+    LinkedHashSet<AbstractTask<?>> listed = new LinkedHashSet<>(pending);
+    listed.addAll(cancelling);
+    listed.addAll(takeFinished());
+    List<AbstractTask<?>> rows = new ArrayList<>(listed);
     rows.sort(BY_NUMBER);
     List<String> lines = format(rows, markers(rows), true);
     addDropped(lines);
@@ -201,8 +216,10 @@ final class Jobs {
   String tableWithoutBaton(AbstractTask<?> stuck, String stuckDetail) {
     for (int attempt = 0; ; attempt++) {
       try {
-        List<AbstractTask<?>> rows = new ArrayList<>(pending);
-        rows.addAll(finished);
+        LinkedHashSet<AbstractTask<?>> listed = new LinkedHashSet<>(pending);
+        listed.addAll(cancelling);
+        listed.addAll(finished);
+        List<AbstractTask<?>> rows = new ArrayList<>(listed);
         rows.removeIf(task -> task == null);
         rows.sort(BY_NUMBER);
         List<String> lines = format(rows, markers(rows), true, stuck, stuckDetail);
@@ -241,6 +258,7 @@ final class Jobs {
   /** At close: the finished tasks are of no more use. */
   void forgetFinished() {
     finished.clear();
+    cancelling.clear();
     reported.clear();
     dropped = 0;
   }
@@ -330,7 +348,9 @@ final class Jobs {
         task == stuck ? "Stuck" : task.isDone() ? finishedState(task) : task.jobState(),
         withAge ? age(now - task.createdAt) : "",
         task.name(),
-        task == stuck ? stuckDetail : task.isDone() ? finishedDetail(task) : task.jobDetail()
+        task == stuck
+            ? stuckDetail
+            : task.isDone() && !cancelling.contains(task) ? finishedDetail(task) : task.jobDetail()
       };
       for (int i = 0; i < row.length; i++) {
         widths[i] = Math.max(widths[i], row[i].length());
@@ -361,9 +381,9 @@ final class Jobs {
     line.append("  ");
   }
 
-  private static String finishedState(AbstractTask<?> task) {
+  private String finishedState(AbstractTask<?> task) {
     if (task.isCancelled()) {
-      return "Cancelled";
+      return cancelling.contains(task) ? "Cancelling" : "Cancelled";
     }
     return task.failureNow() == null ? "Done" : "Failed";
   }

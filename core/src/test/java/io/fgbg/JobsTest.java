@@ -436,4 +436,42 @@ class JobsTest extends LoopTestSupport {
       return new CompletableFuture<>();
     }
   }
+
+  @Test
+  void aCancelledBackgroundCallThatIgnoresItsInterruptIsListedAsCancellingUntilItReturns()
+      throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    Thread[] runner = new Thread[1];
+    Task<String> call =
+        callInBackground( // Task-1
+            () -> {
+              runner[0] = Thread.currentThread();
+              for (; ; ) {
+                try {
+                  release.await();
+                  return "returned at last";
+                } catch (InterruptedException ignored) {
+                  interrupted.countDown(); // and waits on: a call that does not stop
+                }
+              }
+            });
+    runInForeground(sleep(ZERO));
+    call.cancel();
+    assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("the call was interrupted").isTrue();
+    runInForeground(sleep(ofSeconds(2))); // Task-2
+
+    assertThat(call.isCancelled()).isTrue();
+    assertThat(table())
+        .containsExactly(
+            "[1]+  Cancelling  2.0 s  Task-1  cancelled 2.0 s ago, call still running in"
+                + " fgbg-background-1: it ignores its interrupt");
+    assertThat(table()).as("listed again: it is still running").hasSize(1);
+    assertThat(Fgbg.allTasks(loop)).as("a cancelled call is done").isEmpty();
+
+    release.countDown();
+    runner[0].join(10_000); // the call has returned, and its outcome is posted to the loop
+    runInForeground(sleep(ZERO));
+    assertThat(table()).as("gone once its thread returned").isEmpty();
+  }
 }
