@@ -33,10 +33,15 @@ final class Inspection implements LoopAccess {
     LoopInspection.install(new Inspection());
   }
 
+  private static final Comparator<InetSocketAddress> ADDRESS_ORDER =
+      Comparator.nullsFirst(
+          Comparator.comparing((InetSocketAddress a) -> a.getHostString())
+              .thenComparingInt(InetSocketAddress::getPort));
+  /** Servers first, then connections; each by local address (host, then port), then remote. */
   private static final Comparator<OpenSocket> SOCKET_ORDER =
       Comparator.comparing((OpenSocket s) -> !s.listening())
-          .thenComparing(s -> String.valueOf(s.local()))
-          .thenComparing(s -> String.valueOf(s.remote()));
+          .thenComparing(OpenSocket::local, ADDRESS_ORDER)
+          .thenComparing(OpenSocket::remote, ADDRESS_ORDER);
 
   private Inspection() {}
 
