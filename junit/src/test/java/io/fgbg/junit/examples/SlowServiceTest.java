@@ -1,5 +1,6 @@
 package io.fgbg.junit.examples;
 
+// docs:begin slow-service
 import static io.fgbg.Fgbg.*;
 import static java.time.Duration.*;
 import static org.assertj.core.api.Assertions.*;
@@ -10,7 +11,7 @@ import java.util.concurrent.TimeoutException;
 
 class SlowServiceTest {
   @FgbgTest
-  void aSilentServiceTimesOutAtTheExactInstant(EventLoop loop) {
+  void aReplyThatTakesAnHourTimesOutAtExactlyFiveSeconds(EventLoop loop) {
     Task<String> reply = scheduleCoroutine(sleep(ofHours(1), "too late"));
     assertThatThrownBy(() -> runInForeground(waitFor(reply, ofSeconds(5))))
         .isInstanceOf(TimeoutException.class);
@@ -18,3 +19,4 @@ class SlowServiceTest {
     assertThat(reply.isCancelled()).isTrue();
   }
 }
+// docs:end slow-service
