@@ -17,10 +17,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *
  * <p>Before each test (before its {@code @BeforeEach} methods), a new loop is made, on a virtual
  * clock from 0 ({@link EventLoop#createVirtual()}), or on the real clock for {@code
- * @FgbgTest(realTime = true)}; it becomes the test thread's current loop ({@link
- * EventLoop#setCurrent}), so that the static methods of {@link io.fgbg.Fgbg} act on it, and it is
- * given to every {@link EventLoop} parameter of the test method and of its {@code @BeforeEach} and
- * {@code @AfterEach} methods.
+ * @FgbgTest(realTime = true)}, with job notices off ({@link EventLoop#setJobNotices}); it becomes
+ * the test thread's current loop ({@link EventLoop#setCurrent}), so that the static methods of
+ * {@link io.fgbg.Fgbg} act on it, and it is given to every {@link EventLoop} parameter of the test
+ * method and of its {@code @BeforeEach} and {@code @AfterEach} methods.
  *
  * <p>After the test (after its {@code @AfterEach} methods), and before the loop is closed, the
  * loop runs what is ready without waiting and without moving its clock; then the test fails, with
@@ -68,6 +68,7 @@ public final class FgbgExtension implements BeforeEachCallback, AfterEachCallbac
             .orElse(false);
     EventLoop previous = EventLoop.current();
     EventLoop loop = realTime ? EventLoop.create() : EventLoop.createVirtual();
+    loop.setJobNotices(false); // what a notice would tell of a failure, the check after the test says
     context.getStore(NAMESPACE).put(KEY, new TestLoop(loop, previous));
     EventLoop.setCurrent(loop);
   }

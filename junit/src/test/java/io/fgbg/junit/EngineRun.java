@@ -3,6 +3,9 @@ package io.fgbg.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -15,7 +18,7 @@ import org.junit.platform.testkit.engine.Event;
 /**
  * Runs a test class of one test through JUnit Jupiter's engine, as a build would, on the calling
  * thread (EngineTestKit), and keeps its outcome and what fgbg logged meanwhile (logger {@code
- * io.fgbg}, kept off the console).
+ * io.fgbg}) and printed on {@code System.err}, both kept off the console.
  *
  * <p>The classes run this way are static nested classes of the tests, marked {@link Fixture}: most
  * of them are meant to fail, and they are skipped when anything else runs them.
@@ -25,10 +28,13 @@ final class EngineRun {
   final TestExecutionResult result;
   /** What the loop's default exception handler logged during the run, as "message: exception". */
   final List<String> logged;
+  /** What was printed on System.err during the run (job notices go there). */
+  final String stderr;
 
-  private EngineRun(TestExecutionResult result, List<String> logged) {
+  private EngineRun(TestExecutionResult result, List<String> logged, String stderr) {
     this.result = result;
     this.logged = logged;
+    this.stderr = stderr;
   }
 
   /** Runs the one test of {@code testClass}. */
@@ -58,6 +64,9 @@ final class EngineRun {
     boolean parents = logger.getUseParentHandlers();
     logger.setUseParentHandlers(false);
     logger.addHandler(capture);
+    PrintStream err = System.err;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
     List<Event> finished;
     try {
       finished =
@@ -69,11 +78,17 @@ final class EngineRun {
               .finished()
               .list();
     } finally {
+      System.setErr(err);
       logger.removeHandler(capture);
       logger.setUseParentHandlers(parents);
     }
     return finished.stream()
-        .map(event -> new EngineRun(event.getRequiredPayload(TestExecutionResult.class), logged))
+        .map(
+            event ->
+                new EngineRun(
+                    event.getRequiredPayload(TestExecutionResult.class),
+                    logged,
+                    printed.toString(StandardCharsets.UTF_8)))
         .toList();
   }
 

@@ -129,6 +129,7 @@ class FgbgExtensionLeaksTest {
         .satisfies(e -> assertThat(e).isExactlyInstanceOf(IOException.class))
         .satisfies(e -> assertThat(e).hasMessage("connection reset by the fake peer"));
     assertThat(run.logged).as("logged by the loop: 'Task exception was never retrieved'").isEmpty();
+    assertThat(run.stderr).as("job notices ('[1]+  Failed ...')").isEmpty();
   }
 
   // ------------------------------------------------------------------ a background call
