@@ -71,6 +71,13 @@ final class BackgroundCall<T> extends AbstractTask<T> implements Runnable {
     }
   }
 
+  /** The name of the thread inside the call now, or null (for {@link Inspection}). */
+  String runnerName() {
+    synchronized (lock) {
+      return runner != null ? runner.getName() : null;
+    }
+  }
+
   /** Runs on the executor's thread. */
   @Override
   public void run() {

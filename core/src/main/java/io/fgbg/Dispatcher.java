@@ -389,6 +389,11 @@ final class Dispatcher {
     return currentTask;
   }
 
+  /** True if a callback or a task step is in the ready queue (for {@link Inspection}). */
+  boolean hasReady() {
+    return !ready.isEmpty();
+  }
+
   /** At close: drops what is still queued. */
   void clear() {
     ready.clear();

@@ -125,6 +125,15 @@ public final class EventLoop implements AutoCloseable {
     return new EventLoop(LoopClock.real());
   }
 
+  /**
+   * A new loop on a virtual clock, from 0, that jumps to the next timer instead of waiting.
+   *
+   * @return the new loop, bound to no thread
+   */
+  public static EventLoop createVirtual() {
+    return new EventLoop(LoopClock.virtual(0));
+  }
+
   /** A new loop on a virtual clock that jumps to the next timer instead of waiting (tests). */
   static EventLoop createWithVirtualClock() {
     return new EventLoop(LoopClock.virtual(0));

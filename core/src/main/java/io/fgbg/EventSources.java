@@ -376,6 +376,20 @@ final class EventSources {
     return s;
   }
 
+  /** The loop's selector if a socket has opened it, else null (for {@link Inspection}). */
+  SelectorEvents ioIfOpen() {
+    return io;
+  }
+
+  /**
+   * True if the next collect would find work without waiting: a post in the inbox, or a timer due
+   * (a cancelled one at the head counts: it is dropped then). Reads the clock without moving it.
+   */
+  boolean hasWorkNow() {
+    TimerHandle next = timers.peek();
+    return !inbox.isEmpty() || (next != null && next.deadline <= clock.peek());
+  }
+
   private boolean watchesSockets() {
     return io != null && io.isWatching();
   }
