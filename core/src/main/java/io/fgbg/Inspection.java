@@ -58,6 +58,13 @@ final class Inspection implements LoopAccess {
             tasks.add(
                 new PendingTask(task.number, task.name(), task.jobState(), task.jobDetail(), thread));
           }
+          for (AbstractTask<?> task : loop.jobs.cancellingList()) { // done, its thread still not
+            String thread = task instanceof BackgroundCall<?> call ? call.runnerName() : null;
+            if (thread != null) {
+              tasks.add(
+                  new PendingTask(task.number, task.name(), "Cancelling", task.jobDetail(), thread));
+            }
+          }
           return List.copyOf(tasks);
         });
   }

@@ -159,6 +159,42 @@ class FgbgExtensionLeaksTest {
     assertThat(LeavesABackgroundCallRunning.call.isCancelled()).isTrue();
   }
 
+  @Fixture
+  static class LeavesACancelledCallThatIgnoresItsInterrupt {
+    static final CountDownLatch RELEASE = new CountDownLatch(1);
+    static final CountDownLatch INTERRUPTED = new CountDownLatch(1);
+
+    @FgbgTest
+    void cancelsACallThatDoesNotStop() throws Exception {
+      Task<?> call =
+          callInBackground(
+              () -> {
+                for (; ; ) {
+                  try {
+                    RELEASE.await();
+                    return null;
+                  } catch (InterruptedException e) {
+                    INTERRUPTED.countDown(); // and waits on
+                  }
+                }
+              });
+      call.cancel();
+      INTERRUPTED.await();
+    }
+  }
+
+  @Test
+  void aCancelledBackgroundCallWhoseThreadStillRunsFailsTheTest() {
+    try {
+      Throwable failure = EngineRun.of(LeavesACancelledCallThatIgnoresItsInterrupt.class).failure();
+      assertThat(failure)
+          .hasMessage(
+              HEADER + "background call [1] Task-1 is still running in thread fgbg-background-1");
+    } finally {
+      LeavesACancelledCallThatIgnoresItsInterrupt.RELEASE.countDown();
+    }
+  }
+
   // ------------------------------------------------------------------ sockets
 
   @Fixture
