@@ -60,7 +60,9 @@ enum StreamsFactory {
 
     @Override
     int bulk(int bytes) {
-      return bytes / 16; // a loop iteration per byte: a sixteenth keeps each test to a second or so
+      // a loop iteration per byte: a sixteenth keeps a test to a second or so, and at least
+      // 256 KiB is still more than the window, the reader and the writer's high-water mark hold
+      return Math.max(bytes / 16, Math.min(bytes, 256 * 1024));
     }
   };
 
