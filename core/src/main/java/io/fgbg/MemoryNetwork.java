@@ -227,8 +227,9 @@ public final class MemoryNetwork {
   /**
    * Stalls the network, or lets it go again: while stalled, nothing sent arrives (bytes, ends of
    * stream and resets in flight wait, in order), so once the 64 KiB in flight are full a writer's
-   * buffer grows and its {@code drain()} suspends; with false, what waited arrives as if it had
-   * been sent then, and the writers resume as their peers read. Connections are still made and
+   * buffer grows and its {@code drain()} suspends; with false, what waited arrives at once (what
+   * is still within its latency, counted from when it was sent, when that is up), and the
+   * writers resume as their peers read. Connections are still made and
    * refused, and {@link #reset} still resets at once. Never suspends.
    *
    * @param stalled true to hold every byte, false to deliver again
@@ -260,11 +261,12 @@ public final class MemoryNetwork {
 
   /**
    * Resets the connection of {@code side} now, at both ends, as a TCP reset does: what is in
-   * flight either way is dropped, and the next (or the waiting) read, drain and {@code
+   * flight either way is dropped, and the waiting (or the next) read, drain and {@code
    * waitClosed()} of each end throw {@code SocketException("Connection reset")}; writes are
    * dropped, and a server closes its end when its handler has finished, as for any lost
    * connection. A connection closed at both ends already is left as it is. Never suspends: the
-   * readers and writers are told in the next loop iteration.
+   * readers and writers are told in the next loop iteration (a drain that starts before then
+   * throws {@code SocketException("Connection lost")}, as asyncio's does when it meets a loss).
    *
    * @param side the writer of either end (a client's, or the one a handler was given)
    * @throws NullPointerException if {@code side} is null
@@ -289,7 +291,8 @@ public final class MemoryNetwork {
    * counted from this call: the peer receives exactly those bytes, and its next read after them
    * throws {@code SocketException("Connection reset")} (after the latency, as a reset travels
    * behind the data); {@code side}'s own reads, drain and {@code waitClosed()} throw it from the
-   * moment the last of those bytes is sent, and what it wrote beyond them is dropped. With 0, the
+   * loop iteration after the last of those bytes is sent (a drain in between, asyncio's {@code
+   * "Connection lost"}), and what it wrote beyond them is dropped. With 0, the
    * reset is sent at once, behind what is in flight. A later call replaces the count; a connection
    * closed at both ends already is left as it is. Never suspends.
    *
