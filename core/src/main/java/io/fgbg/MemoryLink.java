@@ -5,21 +5,21 @@ import java.util.ArrayDeque;
 
 /**
  * One direction of a connection of a {@link MemoryNetwork}: what one endpoint has sent and the
- * other has not taken yet, as a loopback socket's kernel buffers and the wire between them hold
- * it. Each segment is due at the instant it arrives (when it was sent plus the direction's
- * latency, never before the segment ahead of it); data arrives in order and is followed, at most
- * once each, by the end of the stream (FIN) and a reset (RST).
+ * other has not taken yet, as a loopback socket's kernel buffers and the wire between them hold it.
+ * Each segment is due at the instant it arrives (when it was sent plus the direction's latency,
+ * never before the segment ahead of it); data arrives in order and is followed, at most once each,
+ * by the end of the stream (FIN) and a reset (RST).
  *
  * <p>A segment reaches the receiving endpoint in a callback on the loop: {@code callSoon} once it
- * is due, a timer until then, one feed of at most {@code maxBytesPerRead} bytes per callback, as
- * a socket gives one read per ready event. Nothing is taken while the network is stalled or the
- * receiver does not read (its reader is full, or it has seen the end of the stream); data
- * waiting here counts against {@link #WINDOW}, past which the sender's own buffer grows, and that
- * buffer is what pauses its writer.
+ * is due, a timer until then, one feed of at most {@code maxBytesPerRead} bytes per callback, as a
+ * socket gives one read per ready event. Nothing is taken while the network is stalled or the
+ * receiver does not read (its reader is full, or it has seen the end of the stream); data waiting
+ * here counts against {@link #WINDOW}, past which the sender's own buffer grows, and that buffer is
+ * what pauses its writer.
  *
  * <p>Invariants: only the thread holding the loop's baton touches it. {@code inFlight} is the
- * number of data bytes in {@code segments}. At most one wake-up callback is pending ({@code
- * wake}, due at {@code wakeAt}); none while the network is stalled.
+ * number of data bytes in {@code segments}. At most one wake-up callback is pending ({@code wake},
+ * due at {@code wakeAt}); none while the network is stalled.
  */
 final class MemoryLink {
   /** The data bytes a direction holds (a socket's send and receive buffers together). */
@@ -37,6 +37,7 @@ final class MemoryLink {
 
   private final MemoryNetwork network;
   private final EventLoop loop;
+
   /** Client to server (the latency {@code toServer} applies), or back. */
   final boolean toServer;
 
@@ -47,6 +48,7 @@ final class MemoryLink {
   private long lastDue = Long.MIN_VALUE;
   private Handle wake;
   private long wakeAt;
+
   /** The receiver has been told that the reset at the end of the queue has arrived. */
   private boolean resetNoted;
 
@@ -114,8 +116,8 @@ final class MemoryLink {
   // ---- delivery
 
   /**
-   * Makes sure a callback comes when the receiver can next take something: at once if that is
-   * due now, else on a timer. Called whenever the queue or the receiver's state changes.
+   * Makes sure a callback comes when the receiver can next take something: at once if that is due
+   * now, else on a timer. Called whenever the queue or the receiver's state changes.
    */
   void schedule() {
     if (network.isStalled()) {
@@ -129,7 +131,8 @@ final class MemoryLink {
     cancelWake();
     long now = loop.sources.now();
     wakeAt = next;
-    wake = next <= now ? loop.callSoonOnLoop(this::deliver) : loop.sources.callAt(next, this::deliver);
+    wake =
+        next <= now ? loop.callSoonOnLoop(this::deliver) : loop.sources.callAt(next, this::deliver);
   }
 
   private void cancelWake() {
@@ -217,9 +220,9 @@ final class MemoryLink {
   }
 
   /**
-   * The first segment, which holds at most {@code max} bytes, joined with the data segments
-   * arrived behind it up to {@code max} bytes in all (a socket's read takes its whole receive
-   * queue); the segments used up are removed.
+   * The first segment, which holds at most {@code max} bytes, joined with the data segments arrived
+   * behind it up to {@code max} bytes in all (a socket's read takes its whole receive queue); the
+   * segments used up are removed.
    */
   private ByteBuffer gather(long now, int max) {
     Segment head = poll();
@@ -266,7 +269,12 @@ final class MemoryLink {
 
   @Override
   public String toString() {
-    return "MemoryLink[" + (toServer ? "to server" : "to client") + ", " + segments.size()
-        + " segments, " + inFlight + " bytes in flight]";
+    return "MemoryLink["
+        + (toServer ? "to server" : "to client")
+        + ", "
+        + segments.size()
+        + " segments, "
+        + inFlight
+        + " bytes in flight]";
   }
 }

@@ -20,12 +20,12 @@ import java.util.concurrent.CancellationException;
 import java.util.regex.Pattern;
 
 /**
- * An in-memory network for tests: servers and connections that behave as fgbg's TCP ones do
- * ({@link Fgbg#startServer}, {@link Fgbg#openConnection}), with the same {@link Server}, {@link
- * Connection}, {@link StreamReader} and {@link StreamWriter}, but whose bytes never leave the
- * loop. Every delivery is a callback of the loop, so a run is deterministic on any clock, and on a
- * virtual clock the latencies cost no real time; and faults come on demand: latency, reads of a
- * few bytes, a stalled network, refused connections, resets.
+ * An in-memory network for tests: servers and connections that behave as fgbg's TCP ones do ({@link
+ * Fgbg#startServer}, {@link Fgbg#openConnection}), with the same {@link Server}, {@link
+ * Connection}, {@link StreamReader} and {@link StreamWriter}, but whose bytes never leave the loop.
+ * Every delivery is a callback of the loop, so a run is deterministic on any clock, and on a
+ * virtual clock the latencies cost no real time; and faults come on demand: latency, reads of a few
+ * bytes, a stalled network, refused connections, resets.
  *
  * <pre>{@code
  * MemoryNetwork net = new MemoryNetwork();
@@ -36,35 +36,36 @@ import java.util.regex.Pattern;
  * net.resetAfter(c.writer(), 3);    // the server reads "hel", then both ends are reset
  * }</pre>
  *
- * <p>What it keeps of TCP: a reader's limit, and its stop at twice the limit; the writer's
- * buffer, which pauses {@code drain()} over 64 KiB until it is under 16 KiB; 64 KiB in flight each
- * way (what a socket's buffers hold) before the writer's buffer grows, so a peer that does not read
+ * <p>What it keeps of TCP: a reader's limit, and its stop at twice the limit; the writer's buffer,
+ * which pauses {@code drain()} over 64 KiB until it is under 16 KiB; 64 KiB in flight each way
+ * (what a socket's buffers hold) before the writer's buffer grows, so a peer that does not read
  * holds its writer back and memory stays bounded; bytes in order; the end of the stream after the
  * last byte; a closing writer that stops its own reading, as {@code close()} of a socket does; and
  * resets as Linux gives them through the JDK: {@code SocketException("Connection reset")} to a
  * reader, {@code IOException("Broken pipe")} to a write after the end of the stream, a reset for
  * data sent to an endpoint that has closed, and instead of the end of the stream when an endpoint
- * closes with data it never read. Refused connections fail with {@code
- * ConnectException("Connection refused")}, a port in use with {@code BindException("Address
- * already in use")}. Acknowledgements take no time, and nothing is lost but by a reset.
+ * closes with data it never read. Refused connections fail with {@code ConnectException("Connection
+ * refused")}, a port in use with {@code BindException("Address already in use")}. Acknowledgements
+ * take no time, and nothing is lost but by a reset.
  *
- * <p>Hosts are names, not looked up: a server listens on a host as given, on every host for
- * {@code ""}, null, {@code "0.0.0.0"} or {@code "::"}; {@code "localhost"} stands for {@code
- * "127.0.0.1"} and {@code "::1"}, and a client's {@code ""} or null for {@code "localhost"}, as
- * with TCP. Port 0 takes a free port from 49152 up. A client appears to its server at a port of
- * that range on the host it connected to ({@code /127.0.0.1:49153}); a name that is not an IP
- * literal gives unresolved addresses.
+ * <p>Hosts are names, not looked up: a server listens on a host as given, on every host for {@code
+ * ""}, null, {@code "0.0.0.0"} or {@code "::"}; {@code "localhost"} stands for {@code "127.0.0.1"}
+ * and {@code "::1"}, and a client's {@code ""} or null for {@code "localhost"}, as with TCP. Port 0
+ * takes a free port from 49152 up. A client appears to its server at a port of that range on the
+ * host it connected to ({@code /127.0.0.1:49153}); a name that is not an IP literal gives
+ * unresolved addresses.
  *
- * <p>A network belongs to the loop of the first task that starts a server or opens a connection
- * on it; from then on the tasks of other loops are refused. The other methods are called on that
+ * <p>A network belongs to the loop of the first task that starts a server or opens a connection on
+ * it; from then on the tasks of other loops are refused. The other methods are called on that
  * loop's thread (inside a task, or between foreground runs: any thread may then take the idle loop
- * briefly), or on any thread before the network is used; while the loop runs in another thread
- * they throw {@link IllegalStateException}. Settings apply to the whole network, from the next
- * byte sent on.
+ * briefly), or on any thread before the network is used; while the loop runs in another thread they
+ * throw {@link IllegalStateException}. Settings apply to the whole network, from the next byte sent
+ * on.
  */
 public final class MemoryNetwork {
   /** The first port that port 0 or a client gets (the IANA dynamic range). */
   private static final int FIRST_EPHEMERAL_PORT = 49152;
+
   /** A socket's read takes at most this much (the selector's read buffer). */
   private static final int DEFAULT_MAX_BYTES_PER_READ = 256 * 1024;
 
@@ -84,14 +85,16 @@ public final class MemoryNetwork {
   // The rest: the baton holder's only.
   private final Map<Integer, List<MemoryServer>> listening = new HashMap<>();
   private int nextPort = FIRST_EPHEMERAL_PORT;
+
   /** The two writers of every connection not closed at both ends yet. */
   private final Map<StreamWriter, MemoryTransport> connections = new IdentityHashMap<>();
+
   /** The links with something in flight, in the order they got it (for setStalled(false)). */
   private final LinkedHashSet<MemoryLink> active = new LinkedHashSet<>();
 
   /**
-   * A network with no server, no latency, nothing stalled or refused; it belongs to no loop
-   * until a task uses it.
+   * A network with no server, no latency, nothing stalled or refused; it belongs to no loop until a
+   * task uses it.
    */
   public MemoryNetwork() {}
 
@@ -108,8 +111,8 @@ public final class MemoryNetwork {
    *     host
    * @param port the port, or 0 for a free one from 49152 up
    * @return the coroutine; it throws {@link BindException} if a server of this network listens on
-   *     that port and host already, and {@link IllegalStateException} if it runs outside a task
-   *     or in a task of another loop than the network's
+   *     that port and host already, and {@link IllegalStateException} if it runs outside a task or
+   *     in a task of another loop than the network's
    * @throws NullPointerException if {@code handler} is null
    * @throws IllegalArgumentException if {@code port} is not in 0..65535
    */
@@ -127,8 +130,8 @@ public final class MemoryNetwork {
    * @param port the port, or 0 for a free one from 49152 up
    * @param limit the readers' line and buffer limit in bytes
    * @return the coroutine; it throws {@link BindException} if a server of this network listens on
-   *     that port and host already, and {@link IllegalStateException} if it runs outside a task
-   *     or in a task of another loop than the network's
+   *     that port and host already, and {@link IllegalStateException} if it runs outside a task or
+   *     in a task of another loop than the network's
    * @throws NullPointerException if {@code handler} is null
    * @throws IllegalArgumentException if {@code port} is not in 0..65535 or {@code limit} is not
    *     positive
@@ -162,8 +165,8 @@ public final class MemoryNetwork {
   }
 
   /**
-   * The same with the reader limited to {@code limit} bytes, as {@link
-   * Fgbg#openConnection(String, int, int)}.
+   * The same with the reader limited to {@code limit} bytes, as {@link Fgbg#openConnection(String,
+   * int, int)}.
    *
    * @param host the server's host; {@code ""} or null: {@code "localhost"}
    * @param port the server's port
@@ -188,8 +191,8 @@ public final class MemoryNetwork {
 
   /**
    * Sets the latency of each direction, on the loop's clock: a byte sent from now on (and a
-   * connection's handshake) arrives that long after it was sent, in order with what was sent
-   * before it, so a shorter latency never overtakes. Never suspends.
+   * connection's handshake) arrives that long after it was sent, in order with what was sent before
+   * it, so a shorter latency never overtakes. Never suspends.
    *
    * @param toServer the latency from the clients to the servers
    * @param toClient the latency from the servers to the clients
@@ -210,8 +213,8 @@ public final class MemoryNetwork {
 
   /**
    * Limits how much one read gives a reader: at most {@code n} bytes arrive per loop iteration on
-   * each connection, as when the network cuts a stream into small segments ({@code 1}: one byte
-   * at a time). The default is 256 KiB, what a socket's read takes. Never suspends.
+   * each connection, as when the network cuts a stream into small segments ({@code 1}: one byte at
+   * a time). The default is 256 KiB, what a socket's read takes. Never suspends.
    *
    * @param n the most bytes per read, at least 1
    * @throws IllegalArgumentException if {@code n} is not positive
@@ -227,10 +230,10 @@ public final class MemoryNetwork {
   /**
    * Stalls the network, or lets it go again: while stalled, nothing sent arrives (bytes, ends of
    * stream and resets in flight wait, in order), so once the 64 KiB in flight are full a writer's
-   * buffer grows and its {@code drain()} suspends; with false, what waited arrives at once (what
-   * is still within its latency, counted from when it was sent, when that is up), and the
-   * writers resume as their peers read. Connections are still made and
-   * refused, and {@link #reset} still resets at once. Never suspends.
+   * buffer grows and its {@code drain()} suspends; with false, what waited arrives at once (what is
+   * still within its latency, counted from when it was sent, when that is up), and the writers
+   * resume as their peers read. Connections are still made and refused, and {@link #reset} still
+   * resets at once. Never suspends.
    *
    * @param stalled true to hold every byte, false to deliver again
    * @throws IllegalStateException if the network's loop runs in another thread, or is closed
@@ -260,13 +263,13 @@ public final class MemoryNetwork {
   }
 
   /**
-   * Resets the connection of {@code side} now, at both ends, as a TCP reset does: what is in
-   * flight either way is dropped, and the waiting (or the next) read, drain and {@code
-   * waitClosed()} of each end throw {@code SocketException("Connection reset")}; writes are
-   * dropped, and a server closes its end when its handler has finished, as for any lost
-   * connection. A connection closed at both ends already is left as it is. Never suspends: the
-   * readers and writers are told in the next loop iteration (a drain that starts before then
-   * throws {@code SocketException("Connection lost")}, as asyncio's does when it meets a loss).
+   * Resets the connection of {@code side} now, at both ends, as a TCP reset does: what is in flight
+   * either way is dropped, and the waiting (or the next) read, drain and {@code waitClosed()} of
+   * each end throw {@code SocketException("Connection reset")}; writes are dropped, and a server
+   * closes its end when its handler has finished, as for any lost connection. A connection closed
+   * at both ends already is left as it is. Never suspends: the readers and writers are told in the
+   * next loop iteration (a drain that starts before then throws {@code SocketException("Connection
+   * lost")}, as asyncio's does when it meets a loss).
    *
    * @param side the writer of either end (a client's, or the one a handler was given)
    * @throws NullPointerException if {@code side} is null
@@ -292,9 +295,9 @@ public final class MemoryNetwork {
    * throws {@code SocketException("Connection reset")} (after the latency, as a reset travels
    * behind the data); {@code side}'s own reads, drain and {@code waitClosed()} throw it from the
    * loop iteration after the last of those bytes is sent (a drain in between, asyncio's {@code
-   * "Connection lost"}), and what it wrote beyond them is dropped. With 0, the
-   * reset is sent at once, behind what is in flight. A later call replaces the count; a connection
-   * closed at both ends already is left as it is. Never suspends.
+   * "Connection lost"}), and what it wrote beyond them is dropped. With 0, the reset is sent at
+   * once, behind what is in flight. A later call replaces the count; a connection closed at both
+   * ends already is left as it is. Never suspends.
    *
    * @param side the writer of either end (a client's, or the one a handler was given)
    * @param bytes how many more bytes {@code side} sends before the reset, 0 or more
@@ -333,10 +336,15 @@ public final class MemoryNetwork {
             ? "0 servers, 0 connections"
             : l.onLoopIfFree(
                 () ->
-                    listening.values().stream().mapToInt(List::size).sum() + " servers, "
-                        + connections.size() / 2 + " connections");
-    return "MemoryNetwork[" + (counts == null ? "in use" : counts)
-        + (stalled ? ", stalled" : "") + (refusing ? ", refusing" : "") + "]";
+                    listening.values().stream().mapToInt(List::size).sum()
+                        + " servers, "
+                        + connections.size() / 2
+                        + " connections");
+    return "MemoryNetwork["
+        + (counts == null ? "in use" : counts)
+        + (stalled ? ", stalled" : "")
+        + (refusing ? ", refusing" : "")
+        + "]";
   }
 
   // ------------------------------------------------------------------ for the links and transports
@@ -380,7 +388,7 @@ public final class MemoryNetwork {
 
   // ------------------------------------------------------------------ the loop
 
-  /** The network's loop, taken from {@code task} on first use; a task of another loop is refused. */
+  /** The network's loop, taken from {@code task} on first use; another loop's task is refused. */
   private EventLoop bind(CoroutineTask<?> task, String call) {
     EventLoop l = loop;
     if (l == null) {
@@ -393,7 +401,10 @@ public final class MemoryNetwork {
     }
     if (l != task.loop) {
       throw new IllegalStateException(
-          call + "() of a MemoryNetwork called from " + task.name() + " of another event loop: a"
+          call
+              + "() of a MemoryNetwork called from "
+              + task.name()
+              + " of another event loop: a"
               + " network belongs to the loop of the first task that used it"
               + (l.isClosed() ? " (closed since)" : ""));
     }
@@ -435,8 +446,7 @@ public final class MemoryNetwork {
   private MemoryTransport transportOf(StreamWriter side) {
     MemoryTransport transport = connections.get(side);
     if (transport == null && !(side instanceof LoopStreamWriter w && w.isClosing())) {
-      throw new IllegalArgumentException(
-          "not a connection of this MemoryNetwork: " + side);
+      throw new IllegalArgumentException("not a connection of this MemoryNetwork: " + side);
     }
     return transport;
   }
@@ -562,7 +572,12 @@ public final class MemoryNetwork {
     }
     MemoryTransport client =
         MemoryTransport.connect(
-            l, this, address(host, clientPort), address(host, port), limit, server.limit,
+            l,
+            this,
+            address(host, clientPort),
+            address(host, port),
+            limit,
+            server.limit,
             server::detach);
     MemoryTransport accepted = client.peerTransport();
     connections.put(client.writer, client);
@@ -657,6 +672,5 @@ public final class MemoryNetwork {
   }
 
   /** A client connection: the reader and writer of one endpoint. */
-  private record MemoryConnection(StreamReader reader, StreamWriter writer)
-      implements Connection {}
+  private record MemoryConnection(StreamReader reader, StreamWriter writer) implements Connection {}
 }

@@ -8,15 +8,15 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 
 /**
- * A {@link Server} of a {@link MemoryNetwork}: what {@link TcpServer} is over sockets, listening
- * on a port of the network. Each connection that reaches it gets a {@link MemoryTransport} and a
- * task that runs the handler; the task's end closes the connection once its output is sent.
+ * A {@link Server} of a {@link MemoryNetwork}: what {@link TcpServer} is over sockets, listening on
+ * a port of the network. Each connection that reaches it gets a {@link MemoryTransport} and a task
+ * that runs the handler; the task's end closes the connection once its output is sent.
  *
  * <p>Invariants: only the thread holding the loop's baton touches its state; the public methods
  * take the baton (or refuse, if the loop runs in another thread), and refuse the tasks of other
- * loops before they touch anything. {@code clients} holds the accepted endpoints not closed yet,
- * in the order they were accepted. The port, hosts and addresses are fixed at construction, so
- * any thread may read them.
+ * loops before they touch anything. {@code clients} holds the accepted endpoints not closed yet, in
+ * the order they were accepted. The port, hosts and addresses are fixed at construction, so any
+ * thread may read them.
  */
 final class MemoryServer implements Server {
   private final MemoryNetwork network;
@@ -24,11 +24,15 @@ final class MemoryServer implements Server {
   private final ConnectionHandler handler;
   final int limit;
   private final int port;
+
   /** The hosts it listens on, as the network names them; null: every host. */
   private final Set<String> hosts;
+
   private final List<InetSocketAddress> addresses;
+
   /** Written by the baton holder only; volatile so that {@link #isServing} may read it anywhere. */
   private volatile boolean serving = true;
+
   private final LinkedHashSet<MemoryTransport> clients = new LinkedHashSet<>();
   private final ArrayList<LoopFuture<Void>> closeWaiters = new ArrayList<>(1);
   private LoopFuture<Void> servingForever;
@@ -61,8 +65,8 @@ final class MemoryServer implements Server {
   }
 
   /**
-   * Serves a new connection: the handler's task starts in the next iteration, as a task of its
-   * own. Baton holder only.
+   * Serves a new connection: the handler's task starts in the next iteration, as a task of its own.
+   * Baton holder only.
    */
   void serve(MemoryTransport transport) {
     clients.add(transport);
@@ -187,7 +191,8 @@ final class MemoryServer implements Server {
     return () -> {
       CoroutineTask<?> task = Streams.requireTaskOf(loop, "serveForever", this);
       if (servingForever != null) {
-        throw new IllegalStateException("server " + addresses.get(0) + " is already served forever");
+        throw new IllegalStateException(
+            "server " + addresses.get(0) + " is already served forever");
       }
       if (!serving) {
         throw new IllegalStateException("server " + addresses.get(0) + " is closed");
@@ -208,7 +213,11 @@ final class MemoryServer implements Server {
 
   @Override
   public String toString() {
-    return "Server[" + addresses + (serving ? ", serving" : ", closed") + ", " + clients.size()
+    return "Server["
+        + addresses
+        + (serving ? ", serving" : ", closed")
+        + ", "
+        + clients.size()
         + " connections]";
   }
 }

@@ -12,15 +12,15 @@ import java.util.function.Consumer;
  * One endpoint of a connection of a {@link MemoryNetwork}: what a {@link SocketTransport} is to a
  * socket, with a {@link MemoryLink} each way in place of the kernel and the wire. It feeds its
  * {@link LoopStreamReader} from the incoming link and sends what its {@link LoopStreamWriter}
- * writes into the outgoing one: at once what the link's window takes, the rest from its own
- * buffer as the peer reads; that buffer is what pauses the writer at {@link #HIGH_WATER}.
+ * writes into the outgoing one: at once what the link's window takes, the rest from its own buffer
+ * as the peer reads; that buffer is what pauses the writer at {@link #HIGH_WATER}.
  *
- * <p>It ends as a socket does on Linux, as the JDK reports it: a close sends the end of the
- * stream after what was written, or a reset instead if data had arrived that was never read;
- * data that reaches an endpoint closed already is answered with a reset; a reset that arrives
- * while the endpoint reads fails its reader with {@code SocketException("Connection reset")},
- * and one that arrives while it does not read (after the end of the stream) fails its next write
- * with {@code IOException("Broken pipe")}.
+ * <p>It ends as a socket does on Linux, as the JDK reports it: a close sends the end of the stream
+ * after what was written, or a reset instead if data had arrived that was never read; data that
+ * reaches an endpoint closed already is answered with a reset; a reset that arrives while the
+ * endpoint reads fails its reader with {@code SocketException("Connection reset")}, and one that
+ * arrives while it does not read (after the end of the stream) fails its next write with {@code
+ * IOException("Broken pipe")}.
  *
  * <p>Invariants: only the thread holding the loop's baton touches it. {@code lost} is set once
  * {@link #connectionLost} is scheduled: from then on writes are dropped; {@code released} once it
@@ -34,26 +34,33 @@ final class MemoryTransport implements Transport {
   private final String name;
   final LoopStreamReader reader;
   final LoopStreamWriter writer;
-  /** Told once the endpoint is closed (a server keeps its open connections with it); may be null. */
+
+  /** Told once the endpoint is closed (a server keeps its open connections); may be null. */
   private final Consumer<MemoryTransport> onClosed;
+
   private MemoryLink out;
   private MemoryLink in;
   private MemoryTransport other;
 
   private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
   private long buffered;
-  /** close() was called or the connection failed: no more reading. Baton holder writes; any reads. */
+
+  /** close() was called or the connection failed: no more reading. Baton holder writes. */
   private volatile boolean closing;
+
   private boolean lost;
   private boolean released;
   private boolean readingPaused;
   private boolean eofReceived;
   private boolean writingPaused;
+
   /** A reset has arrived while the endpoint did not read: its next write fails. */
   private boolean resetPending;
+
   /** This endpoint has sent a reset, or has been reset: arrivals are dropped without an answer. */
   private boolean resetDone;
-  /** Bytes still to send before the connection is reset ({@link MemoryNetwork#resetAfter}); -1: none. */
+
+  /** Bytes to send before the reset of {@link MemoryNetwork#resetAfter}; -1: none. */
   private long resetAfter = -1;
 
   private MemoryTransport(
@@ -73,8 +80,8 @@ final class MemoryTransport implements Transport {
   }
 
   /**
-   * A new connection: the client's endpoint, whose {@link #peerTransport()} is the server's.
-   * Baton holder only.
+   * A new connection: the client's endpoint, whose {@link #peerTransport()} is the server's. Baton
+   * holder only.
    *
    * @param clientAddress the client's address, as the server sees it
    * @param serverAddress the server's address, as the client sees it
@@ -221,7 +228,10 @@ final class MemoryTransport implements Transport {
     forceClose(null);
   }
 
-  /** The connection failed (or is aborted, {@code failure} null): drops the buffer, and tells the reader and writer one hop later. */
+  /**
+   * The connection failed (or is aborted, {@code failure} null): drops the buffer, and tells the
+   * reader and writer one hop later.
+   */
   private void forceClose(IOException failure) {
     if (lost) {
       return;
@@ -300,7 +310,7 @@ final class MemoryTransport implements Transport {
     }
   }
 
-  /** A reset from the peer has arrived (data sent before it may still be on its way to the reader). */
+  /** A reset from the peer has arrived (data sent before it may still wait for the reader). */
   void resetArrived() {
     if (lost) {
       return;
@@ -310,7 +320,6 @@ final class MemoryTransport implements Transport {
     if (!isReading() && buffered > 0) { // the socket is being written to, not read: EPIPE
       forceClose(new IOException("Broken pipe"));
     } // a reader that reads gets "Connection reset" once it has read what came before
-
   }
 
   /** A reset from the peer reached a reader that reads (everything sent before it was read). */
@@ -350,7 +359,11 @@ final class MemoryTransport implements Transport {
 
   @Override
   public String toString() {
-    return "MemoryTransport[" + name + (closing ? ", closing" : "") + ", " + buffered
+    return "MemoryTransport["
+        + name
+        + (closing ? ", closing" : "")
+        + ", "
+        + buffered
         + " bytes to send]";
   }
 }

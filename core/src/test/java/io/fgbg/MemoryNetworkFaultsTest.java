@@ -15,9 +15,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The faults a {@link MemoryNetwork} gives on demand, each with the exact exception a user sees
- * and the exact virtual instant: a stalled network, refused connections, a reset now, and a reset
- * after a given number of bytes.
+ * The faults a {@link MemoryNetwork} gives on demand, each with the exact exception a user sees and
+ * the exact virtual instant: a stalled network, refused connections, a reset now, and a reset after
+ * a given number of bytes.
  */
 class MemoryNetworkFaultsTest extends LoopTestSupport {
   private static final int CHUNK = 64 * 1024;
@@ -145,7 +145,8 @@ class MemoryNetworkFaultsTest extends LoopTestSupport {
     net.setLatency(ofMillis(4), ofMillis(6));
 
     net.setRefusing(true);
-    Throwable refused = catchThrowable(() -> runInForeground(net.openConnection("", server.port())));
+    Throwable refused =
+        catchThrowable(() -> runInForeground(net.openConnection("", server.port())));
     log(now() + ": " + describe(refused));
     open.writer().write("still here\n");
     String line = runInForeground(open.reader().readLine());
@@ -182,9 +183,14 @@ class MemoryNetworkFaultsTest extends LoopTestSupport {
               } catch (SocketException e) {
                 log(now() + ": client drain failed: " + describe(e));
               }
-              log(now() + ": client read: " + describe(catchThrowable(() -> await(c.reader().read(1)))));
-              log(now() + ": client waitClosed: "
-                  + describe(catchThrowable(() -> await(c.writer().waitClosed()))));
+              log(
+                  now()
+                      + ": client read: "
+                      + describe(catchThrowable(() -> await(c.reader().read(1)))));
+              log(
+                  now()
+                      + ": client waitClosed: "
+                      + describe(catchThrowable(() -> await(c.writer().waitClosed()))));
               return null;
             });
     runInForeground(sleep(ofMillis(10)));
@@ -232,8 +238,14 @@ class MemoryNetworkFaultsTest extends LoopTestSupport {
 
     net.resetAfter(c.writer(), 25); // counted from here
     c.writer().write("abcdefghijklmnopqrstuvwxyz");
-    log(now() + ": client drain: " + describe(catchThrowable(() -> runInForeground(c.writer().drain()))));
-    log(now() + ": client read: " + describe(catchThrowable(() -> runInForeground(c.reader().read(1)))));
+    log(
+        now()
+            + ": client drain: "
+            + describe(catchThrowable(() -> runInForeground(c.writer().drain()))));
+    log(
+        now()
+            + ": client read: "
+            + describe(catchThrowable(() -> runInForeground(c.reader().read(1)))));
     runInForeground(sleep(ofMillis(100)));
 
     assertThat(received).hasToString("0123456789abcdefghijklmnopqrstuvwxy");
@@ -274,7 +286,8 @@ class MemoryNetworkFaultsTest extends LoopTestSupport {
     runInForeground(sleep(ofMillis(1)));
 
     assertThat(drain).isInstanceOf(SocketException.class).hasMessage("Connection reset");
-    assertThat(events).containsExactly("server: java.net.SocketException: Connection reset after 200000");
+    assertThat(events)
+        .containsExactly("server: java.net.SocketException: Connection reset after 200000");
     assertThat(StreamsLoopSupport.firstMismatch(0, all.toByteArray(), all.size())).isEqualTo(-1);
     assertThat(sizes).containsExactly(65536, 65536, 65536, 3392);
   }
@@ -292,6 +305,7 @@ class MemoryNetworkFaultsTest extends LoopTestSupport {
     runInForeground(sleep(ofMillis(100)));
 
     assertThat(received).hasToString("in flight");
-    assertThat(events).containsExactly("30 ms: server read failed: java.net.SocketException: Connection reset");
+    assertThat(events)
+        .containsExactly("30 ms: server read failed: java.net.SocketException: Connection reset");
   }
 }

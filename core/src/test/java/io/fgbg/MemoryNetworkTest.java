@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -21,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a {@link MemoryNetwork} gives beyond the stream suite that runs over it (see {@link
- * StreamsFactory}): its ports and addresses, latency measured as exact virtual time, reads cut
- * to a size, its backpressure to the byte, the ends of a connection as Linux's TCP gives them, the
- * loop it belongs to, and runs that repeat to the event.
+ * StreamsFactory}): its ports and addresses, latency measured as exact virtual time, reads cut to a
+ * size, its backpressure to the byte, the ends of a connection as Linux's TCP gives them, the loop
+ * it belongs to, and runs that repeat to the event.
  */
 class MemoryNetworkTest extends LoopTestSupport {
   private final MemoryNetwork net = new MemoryNetwork();
@@ -61,13 +60,16 @@ class MemoryNetworkTest extends LoopTestSupport {
     Server local = runInForeground(net.startServer(ECHO, "localhost", 7002));
     Server named = runInForeground(net.startServer(ECHO, "DB.example", 7003));
 
-    assertThat(all.addresses()).containsExactly(new InetSocketAddress(InetAddress.getByName("::"), 7000));
+    assertThat(all.addresses())
+        .containsExactly(new InetSocketAddress(InetAddress.getByName("::"), 7000));
     assertThat(ipv4.addresses()).containsExactly(new InetSocketAddress("0.0.0.0", 7001));
     assertThat(local.addresses())
         .containsExactly(
             new InetSocketAddress("127.0.0.1", 7002), new InetSocketAddress("::1", 7002));
-    assertThat(named.addresses()).containsExactly(InetSocketAddress.createUnresolved("db.example", 7003));
-    assertThat(named.toString()).isEqualTo("Server[[db.example/<unresolved>:7003], serving, 0 connections]");
+    assertThat(named.addresses())
+        .containsExactly(InetSocketAddress.createUnresolved("db.example", 7003));
+    assertThat(named.toString())
+        .isEqualTo("Server[[db.example/<unresolved>:7003], serving, 0 connections]");
   }
 
   /** What a client of {@code host} gets from a server on {@code port}: the echo, or the failure. */
@@ -126,7 +128,8 @@ class MemoryNetworkTest extends LoopTestSupport {
 
     assertThat(overWildcard).isInstanceOf(BindException.class).hasMessage("Address already in use");
     assertThat(sameHost).isInstanceOf(BindException.class).hasMessage("Address already in use");
-    assertThat(List.of(other.port(), otherHost.port(), again.port())).containsExactly(9001, 9001, 9000);
+    assertThat(List.of(other.port(), otherHost.port(), again.port()))
+        .containsExactly(9001, 9001, 9000);
   }
 
   @Test
@@ -283,7 +286,8 @@ class MemoryNetworkTest extends LoopTestSupport {
                   long n = 0;
                   byte[] data;
                   while ((data = await(reader.read(chunk))).length > 0) {
-                    assertThat(StreamsLoopSupport.firstMismatch(n, data, data.length)).isEqualTo(-1);
+                    assertThat(StreamsLoopSupport.firstMismatch(n, data, data.length))
+                        .isEqualTo(-1);
                     n += data.length;
                   }
                   received.add(n);
@@ -328,7 +332,11 @@ class MemoryNetworkTest extends LoopTestSupport {
         runInForeground(
             net.startServer(
                 (reader, writer) -> {
-                  log("server reads " + await(reader.readLine()) + ", then " + await(reader.readLine()));
+                  log(
+                      "server reads "
+                          + await(reader.readLine())
+                          + ", then "
+                          + await(reader.readLine()));
                   writer.write("late\n");
                   await(writer.drain());
                   log("first write after the end: drained");
@@ -457,7 +465,12 @@ class MemoryNetworkTest extends LoopTestSupport {
                   for (int k = 0; k < 3; k++) {
                     c.writer().write("c" + id + "-" + k + " ".repeat(id * 7) + "\n");
                     await(c.writer().drain());
-                    log.add(l.time().toMillis() + " c" + id + " got " + await(c.reader().readLine()).strip());
+                    log.add(
+                        l.time().toMillis()
+                            + " c"
+                            + id
+                            + " got "
+                            + await(c.reader().readLine()).strip());
                     await(sleep(ofMillis(id + 1)));
                   }
                   c.writer().close();
@@ -485,7 +498,12 @@ class MemoryNetworkTest extends LoopTestSupport {
     List<String> second = aBusyScenario();
 
     assertThat(second).isEqualTo(first);
-    assertThat(first).hasSize(4 * 3 * 2 + 2).contains("62 unstalled").last().asString().endsWith(" closed");
+    assertThat(first)
+        .hasSize(4 * 3 * 2 + 2)
+        .contains("62 unstalled")
+        .last()
+        .asString()
+        .endsWith(" closed");
     assertThat(first).filteredOn(e -> e.contains(" got ")).hasSize(12);
   }
 }

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Marks a test of a {@link StreamsLoopSupport} class that runs once over each {@link
- * StreamsFactory} (TCP, an in-memory network, and one that delivers a byte at a time), in place
- * of {@code @Test}.
+ * StreamsFactory} (TCP, an in-memory network, and one that delivers a byte at a time), in place of
+ * {@code @Test}.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.extension.TestTemplateInvocationContextProvider;
  *
  * <ul>
  *   <li>{@link #TCP}: real sockets, on a loop on the real clock (the network needs real time).
- *   <li>{@link #MEMORY}: a {@link MemoryNetwork}, on a loop on the virtual clock: every wait of
- *       the suite is exact virtual time, and a run is the same at every run.
+ *   <li>{@link #MEMORY}: a {@link MemoryNetwork}, on a loop on the virtual clock: every wait of the
+ *       suite is exact virtual time, and a run is the same at every run.
  *   <li>{@link #MEMORY_ONE_BYTE}: the same, delivering one byte per read, so that every line,
  *       separator and character is put together from one-byte segments.
  * </ul>

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The network of one test of the stream suite (see {@link StreamsFactory}): servers and clients
- * of the loop, and peers that the test drives by hand. Over TCP a peer is a plain blocking socket
- * of the test thread; over a {@link MemoryNetwork} it is the other end of a connection of the
- * same network, written and read from the test thread between foreground runs.
+ * The network of one test of the stream suite (see {@link StreamsFactory}): servers and clients of
+ * the loop, and peers that the test drives by hand. Over TCP a peer is a plain blocking socket of
+ * the test thread; over a {@link MemoryNetwork} it is the other end of a connection of the same
+ * network, written and read from the test thread between foreground runs.
  */
 abstract class StreamsNetwork {
   /** A client of the loop and the peer at the other end. */
@@ -21,7 +21,8 @@ abstract class StreamsNetwork {
 
   final List<StreamsPeer> peers = new ArrayList<>();
 
-  abstract Coroutine<Server> startServer(ConnectionHandler handler, String host, int port, int limit);
+  abstract Coroutine<Server> startServer(
+      ConnectionHandler handler, String host, int port, int limit);
 
   abstract Coroutine<Connection> openConnection(String host, int port, int limit);
 
@@ -35,10 +36,10 @@ abstract class StreamsNetwork {
   abstract int closedPort() throws Exception;
 
   /**
-   * Lets what was sent so far arrive. Over TCP, what one write of the loopback sends arrives as
-   * one segment already (the tests that need it send in one write); over a memory network, the
-   * loop runs until everything in flight has been delivered (at zero latency, a chain of
-   * callbacks that the virtual clock waits for before it moves).
+   * Lets what was sent so far arrive. Over TCP, what one write of the loopback sends arrives as one
+   * segment already (the tests that need it send in one write); over a memory network, the loop
+   * runs until everything in flight has been delivered (at zero latency, a chain of callbacks that
+   * the virtual clock waits for before it moves).
    */
   abstract void letArrive() throws Exception;
 

@@ -11,9 +11,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 
 /**
- * The far end of a connection of the stream suite, driven by the test (see {@link
- * StreamsNetwork}): over TCP a plain blocking socket, over a memory network the reader and writer
- * of the other end, used from the test thread between foreground runs.
+ * The far end of a connection of the stream suite, driven by the test (see {@link StreamsNetwork}):
+ * over TCP a plain blocking socket, over a memory network the reader and writer of the other end,
+ * used from the test thread between foreground runs.
  */
 interface StreamsPeer {
   /** Sends {@code data} at once, in one write. */
@@ -23,7 +23,10 @@ interface StreamsPeer {
     send(text.getBytes(UTF_8));
   }
 
-  /** Sends {@code total} bytes of {@link StreamsLoopSupport#pattern} in the background, then ends the stream. */
+  /**
+   * Sends {@code total} bytes of {@link StreamsLoopSupport#pattern} in the background, then ends
+   * the stream.
+   */
   Task<Void> sendPatternThenEnd(int total, int chunk);
 
   /**

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.BeforeEach;
 /**
  * The base of the stream tests that run over every network ({@link OverEveryNetwork}): {@code
  * startServer} and {@code openConnection} here are those of the test's network, so a test written
- * as a user writes it for TCP runs unchanged over a {@link MemoryNetwork} too (these methods
- * shadow {@code Fgbg}'s static ones). Tests of such a class marked {@code @Test} run over TCP.
+ * as a user writes it for TCP runs unchanged over a {@link MemoryNetwork} too (these methods shadow
+ * {@code Fgbg}'s static ones). Tests of such a class marked {@code @Test} run over TCP.
  */
 abstract class StreamsSuiteSupport extends StreamsLoopSupport {
   StreamsNetwork network;
