@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The proposal's TCP echo session typed as a user would at the prompt, all in one thread; blocking
  * clients in background threads against servers that the calling thread's loop serves; and where
- * a server runs its handlers.
+ * a server runs its handlers. What needs no thread of its own runs over every network ({@link
+ * StreamsFactory}).
  */
-class StreamsEchoSessionTest extends StreamsLoopSupport {
+class StreamsEchoSessionTest extends StreamsSuiteSupport {
   /** What the session printed, one entry per line (handlers and clients append). */
   private final List<String> printed = new CopyOnWriteArrayList<>();
 
@@ -52,7 +53,7 @@ class StreamsEchoSessionTest extends StreamsLoopSupport {
     };
   }
 
-  @Test
+  @OverEveryNetwork
   void theProposalsEchoSessionRunsTwoClientsAgainstTwoServersInOneThread() throws Exception {
     Server server1 = runInForeground(startServer(handleTcpEcho, "", 0));
     Server server2 = runInForeground(startServer(handleTcpEcho, "", 0));
@@ -83,7 +84,7 @@ class StreamsEchoSessionTest extends StreamsLoopSupport {
     assertThat(server1.port()).as("the port is still known after close").isEqualTo(port1);
   }
 
-  @Test
+  @OverEveryNetwork
   void aServerOnAllInterfacesIsReachedByLocalhostByTheLoopbackAddressAndByTheEmptyHost()
       throws Exception {
     Server server = runInForeground(startServer(ECHO_LINES, "", 0));
@@ -108,7 +109,7 @@ class StreamsEchoSessionTest extends StreamsLoopSupport {
     foreground(server.waitClosed());
   }
 
-  @Test
+  @OverEveryNetwork
   void aServerOnTheLoopbackAddressListsExactlyThatAddress() throws Exception {
     Server server = runInForeground(startServer(ECHO_LINES, LOCALHOST, 0));
     assertThat(server.addresses())
@@ -161,7 +162,7 @@ class StreamsEchoSessionTest extends StreamsLoopSupport {
     foreground(server.waitClosed());
   }
 
-  @Test
+  @OverEveryNetwork
   void aHandlerMayOpenConnectionsOfItsOwnOnTheSameLoop() throws Exception {
     Server echo = runInForeground(startServer(ECHO_LINES, LOCALHOST, 0));
     ConnectionHandler proxy =

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A fresh loop on the real clock, bound to the test's thread and closed after each test (sockets
  * need real time: a virtual clock jumps over the waits for the network), and the peers and
- * helpers the stream tests share.
+ * helpers the stream tests share. A test that runs over every network ({@link OverEveryNetwork})
+ * gets the loop of its {@link StreamsFactory} instead: on the virtual clock for a memory network.
  *
  * <p>Everything that could hang is bounded: {@link #foreground} runs a coroutine under {@code
  * waitFor} with a generous timeout, so a bug shows as a {@link
@@ -43,11 +44,14 @@ abstract class StreamsLoopSupport {
 
   static final String LOCALHOST = "127.0.0.1";
 
+  /** What the test runs over: set before the {@code @BeforeEach} methods run; TCP unless told. */
+  StreamsFactory factory = StreamsFactory.TCP;
+
   EventLoop loop;
 
   @BeforeEach
-  void bindAFreshRealClockLoop() {
-    loop = EventLoop.create();
+  void bindAFreshLoop() {
+    loop = factory.newLoop();
     EventLoop.setCurrent(loop);
   }
 

@@ -9,91 +9,79 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 /**
  * A {@link StreamReader} behaves as asyncio's: read, readLine, readExactly, readUntil, atEof, the
- * limit, and one reader at a time. The reader is an fgbg client's; the peer is a plain socket that
- * the test thread writes to, so every byte and every end of stream is placed by hand.
+ * limit, and one reader at a time, over every network ({@link StreamsFactory}). The reader is an
+ * fgbg client's; the peer is one the test thread writes to (a plain socket over TCP), so every
+ * byte and every end of stream is placed by hand.
  */
-class StreamsReaderTest extends StreamsLoopSupport {
-  private ServerSocket listener;
-  private Socket peer;
+class StreamsReaderTest extends StreamsSuiteSupport {
+  private StreamsPeer peer;
   private StreamReader reader;
   private StreamWriter writer;
   private final List<String> events = new ArrayList<>();
 
   private void connect() throws Exception {
-    connect(-1);
+    connect(Streams.DEFAULT_LIMIT);
   }
 
-  /** An fgbg client connected to a plain peer; limit -1 for the default. */
+  /** An fgbg client connected to a peer that the test drives. */
   private void connect(int limit) throws Exception {
-    listener = rawListener();
-    int port = listener.getLocalPort();
-    Connection c =
-        foreground(
-            limit < 0 ? openConnection(LOCALHOST, port) : openConnection(LOCALHOST, port, limit));
-    peer = acceptMade(listener);
-    reader = c.reader();
-    writer = c.writer();
+    StreamsNetwork.ClientAndPeer c = network.connectToAPeer(limit);
+    peer = c.peer();
+    reader = c.client().reader();
+    writer = c.client().writer();
   }
 
   @AfterEach
-  void closeBothEnds() throws Exception {
+  void closeTheClient() {
     if (writer != null && !loop.isClosed()) {
       writer.close();
     }
-    if (peer != null) {
-      peer.close();
-    }
-    if (listener != null) {
-      listener.close();
-    }
   }
 
-  private void peerEndsTheStream() throws IOException {
-    peer.shutdownOutput();
+  private void peerEndsTheStream() throws Exception {
+    peer.endStream();
   }
 
   // ---------------------------------------------------------------- read
 
-  @Test
+  @OverEveryNetwork
   void readReturnsAtMostMaxBytesAndOtherwiseWhatHasArrivedWithoutWaitingForMore()
       throws Exception {
     connect();
-    send(peer, "hello world");
+    peer.send("hello world");
+    network.letArrive();
 
     assertThat(foreground(reader.read(5))).isEqualTo(utf8("hello"));
     assertThat(foreground(reader.read(100))).isEqualTo(utf8(" world"));
   }
 
-  @Test
+  @OverEveryNetwork
   void readSuspendsUntilSomeBytesArrive() throws Exception {
     connect();
     Task<byte[]> read = scheduleCoroutine(reader.read(10));
 
     assertThat(pendingAfter(ofMillis(100), read)).as("nothing has arrived").contains(read);
-    send(peer, "x");
+    peer.send("x");
 
     assertThat(foreground(read)).isEqualTo(utf8("x"));
   }
 
-  @Test
+  @OverEveryNetwork
   void readReturnsAnEmptyArrayAtTheEndOfTheStreamAndAtEofTellsWhenEverythingWasRead()
       throws Exception {
     connect();
     assertThat(reader.atEof()).isFalse();
-    send(peer, "abc");
+    peer.send("abc");
     peerEndsTheStream();
+    network.letArrive();
 
     assertThat(foreground(reader.read(2))).isEqualTo(utf8("ab"));
     assertThat(reader.atEof()).as("a byte is still buffered").isFalse();
@@ -104,20 +92,11 @@ class StreamsReaderTest extends StreamsLoopSupport {
     assertThat(foreground(reader.readLine())).isNull();
   }
 
-  @Test
+  @OverEveryNetwork
   void readMinusOneReadsEverythingUntilTheEndOfTheStreamPastTheLimit() throws Exception {
     connect(1024);
-    int total = 1 << 20;
-    Task<Void> sender =
-        callInBackground(
-            () -> {
-              OutputStream out = peer.getOutputStream();
-              for (int off = 0; off < total; off += 10_000) {
-                out.write(pattern(off, Math.min(10_000, total - off)));
-              }
-              peer.shutdownOutput();
-              return null;
-            });
+    int total = bulk(1 << 20);
+    Task<Void> sender = peer.sendPatternThenEnd(total, 10_000);
 
     byte[] all = foreground(reader.read(-1));
 
@@ -127,23 +106,14 @@ class StreamsReaderTest extends StreamsLoopSupport {
     foreground(sender);
   }
 
-  @Test
+  @OverEveryNetwork
   void readMinusOneOfManyMegabytesWithASmallLimitTakesTimeInProportionToTheirSize()
       throws Exception {
     // 16 MiB with a limit of 1 KiB is 16,384 blocks: joined once at the end, that is a few
     // milliseconds of copying; grown block by block, it is some hundred gigabytes (minutes)
     connect(1024);
-    int total = 16 << 20;
-    Task<Void> sender =
-        callInBackground(
-            () -> {
-              OutputStream out = peer.getOutputStream();
-              for (int off = 0; off < total; off += 1 << 20) {
-                out.write(pattern(off, 1 << 20));
-              }
-              peer.shutdownOutput();
-              return null;
-            });
+    int total = bulk(16 << 20);
+    Task<Void> sender = peer.sendPatternThenEnd(total, 1 << 20);
 
     byte[] all = foreground(reader.read(-1));
 
@@ -152,7 +122,7 @@ class StreamsReaderTest extends StreamsLoopSupport {
     foreground(sender);
   }
 
-  @Test
+  @OverEveryNetwork
   void readZeroAndReadExactlyZeroReturnAnEmptyArrayAtOnceWithoutYielding() throws Exception {
     connect();
     Task<Object> other =
@@ -176,12 +146,13 @@ class StreamsReaderTest extends StreamsLoopSupport {
         .containsExactly("read(0) gave 0 bytes", "readExactly(0) gave 0 bytes", "another task ran");
   }
 
-  @Test
+  @OverEveryNetwork
   void aReadThatFindsItsDataBufferedDoesNotYield() throws Exception {
     connect();
-    send(peer, "a\nb\n");
+    peer.send("a\nb\n");
+    network.letArrive();
     assertThat(foreground(reader.readLine())).isEqualTo("a");
-    // "b\n" arrived in the same segment as "a\n": it is buffered now
+    // "b\n" arrived with "a\n": it is buffered now
     Task<Object> other =
         scheduleCoroutine(
             () -> {
@@ -203,11 +174,11 @@ class StreamsReaderTest extends StreamsLoopSupport {
 
   // ---------------------------------------------------------------- readLine
 
-  @Test
+  @OverEveryNetwork
   void readLineStripsNewlineAndCrlfKeepsEmptyLinesReturnsTheLastUnterminatedLineThenNull()
       throws Exception {
     connect();
-    send(peer, "one\ntwo\r\n\nlone\rcarriage\nthree");
+    peer.send("one\ntwo\r\n\nlone\rcarriage\nthree");
     peerEndsTheStream();
 
     List<String> lines = new ArrayList<>();
@@ -219,38 +190,39 @@ class StreamsReaderTest extends StreamsLoopSupport {
     assertThat(reader.atEof()).isTrue();
   }
 
-  @Test
+  @OverEveryNetwork
   void readLineSuspendsUntilTheNewlineArrives() throws Exception {
     connect();
     Task<String> line = scheduleCoroutine(reader.readLine());
-    send(peer, "partial");
+    peer.send("partial");
 
     assertThat(pendingAfter(ofMillis(100), line)).as("no newline yet").contains(line);
-    send(peer, " line\nnext");
+    peer.send(" line\nnext");
 
     assertThat(foreground(line)).isEqualTo("partial line");
   }
 
-  @Test
+  @OverEveryNetwork
   void readLineDecodesUtf8WhoseCharactersAreSplitBetweenSegments() throws Exception {
     connect();
     byte[] bytes = utf8("héllo ✓ 𝄞 end\n");
     int cut = "héllo ✓ ".getBytes(UTF_8).length + 2; // inside the four bytes of 𝄞
     Task<String> line = scheduleCoroutine(reader.readLine());
-    send(peer, Arrays.copyOfRange(bytes, 0, cut));
+    peer.send(Arrays.copyOfRange(bytes, 0, cut));
     assertThat(pendingAfter(ofMillis(100), line)).contains(line);
-    send(peer, Arrays.copyOfRange(bytes, cut, bytes.length));
+    peer.send(Arrays.copyOfRange(bytes, cut, bytes.length));
 
     assertThat(foreground(line)).isEqualTo("héllo ✓ 𝄞 end");
   }
 
-  @Test
+  @OverEveryNetwork
   void aLineAsLongAsTheLimitIsReadAndOneByteLongerIsALimitOverrun() throws Exception {
     connect(16);
-    send(peer, "x".repeat(16) + "\n");
+    peer.send("x".repeat(16) + "\n");
     assertThat(foreground(reader.readLine())).isEqualTo("x".repeat(16));
 
-    send(peer, "y".repeat(17) + "\n" + "after\n");
+    peer.send("y".repeat(17) + "\n" + "after\n");
+    network.letArrive();
     assertThatThrownBy(() -> foreground(reader.readLine()))
         .isInstanceOf(LimitOverrunException.class)
         .isInstanceOf(IOException.class);
@@ -260,27 +232,20 @@ class StreamsReaderTest extends StreamsLoopSupport {
 
   // ---------------------------------------------------------------- readExactly
 
-  @Test
+  @OverEveryNetwork
   void readExactlyReturnsExactlyNBytesFromWhatIsBuffered() throws Exception {
     connect();
-    send(peer, "0123456789");
+    peer.send("0123456789");
 
     assertThat(foreground(reader.readExactly(4))).isEqualTo(utf8("0123"));
     assertThat(foreground(reader.readExactly(6))).isEqualTo(utf8("456789"));
   }
 
-  @Test
+  @OverEveryNetwork
   void readExactlyWaitsForBytesThatComeInManySegments() throws Exception {
     connect(1024);
     int total = 100_000;
-    Task<Void> sender =
-        callInBackground(
-            () -> {
-              for (int off = 0; off < total; off += 7_000) {
-                send(peer, pattern(off, Math.min(7_000, total - off)));
-              }
-              return null;
-            });
+    Task<Void> sender = peer.sendPatternThenEnd(total, 7_000);
 
     byte[] all = foreground(reader.readExactly(total));
 
@@ -289,11 +254,11 @@ class StreamsReaderTest extends StreamsLoopSupport {
     foreground(sender);
   }
 
-  @Test
+  @OverEveryNetwork
   void readExactlyThrowsIncompleteReadExceptionWithThePartialBytesIfTheStreamEndsFirst()
       throws Exception {
     connect();
-    send(peer, "abc");
+    peer.send("abc");
     peerEndsTheStream();
 
     Throwable thrown = catchThrowable(() -> foreground(reader.readExactly(5)));
@@ -303,7 +268,7 @@ class StreamsReaderTest extends StreamsLoopSupport {
     assertThat(reader.atEof()).as("the partial bytes were taken").isTrue();
   }
 
-  @Test
+  @OverEveryNetwork
   void readExactlyOfANegativeCountIsAnIllegalArgument() throws Exception {
     connect();
     assertThatThrownBy(() -> foreground(reader.readExactly(-1)))
@@ -312,10 +277,10 @@ class StreamsReaderTest extends StreamsLoopSupport {
 
   // ---------------------------------------------------------------- readUntil
 
-  @Test
+  @OverEveryNetwork
   void readUntilReturnsTheChunkIncludingTheSeparatorAndLeavesTheRestBuffered() throws Exception {
     connect();
-    send(peer, "GET / HTTP/1.1\r\nHost: x\r\n\r\nbody");
+    peer.send("GET / HTTP/1.1\r\nHost: x\r\n\r\nbody");
 
     byte[] head = foreground(reader.readUntil(utf8("\r\n\r\n")));
 
@@ -323,23 +288,23 @@ class StreamsReaderTest extends StreamsLoopSupport {
     assertThat(foreground(reader.readExactly(4))).isEqualTo(utf8("body"));
   }
 
-  @Test
+  @OverEveryNetwork
   void readUntilFindsASeparatorSplitBetweenSegments() throws Exception {
     connect();
     Task<byte[]> chunk = scheduleCoroutine(reader.readUntil(utf8("\r\n\r\n")));
-    send(peer, "abc\r\n\r");
+    peer.send("abc\r\n\r");
     assertThat(pendingAfter(ofMillis(100), chunk)).contains(chunk);
-    send(peer, "\nrest");
+    peer.send("\nrest");
 
     assertThat(foreground(chunk)).isEqualTo(utf8("abc\r\n\r\n"));
     assertThat(foreground(reader.readExactly(4))).isEqualTo(utf8("rest"));
   }
 
-  @Test
+  @OverEveryNetwork
   void readUntilThrowsIncompleteReadExceptionWithWhatArrivedIfTheStreamEndsFirst()
       throws Exception {
     connect();
-    send(peer, "no separator here");
+    peer.send("no separator here");
     peerEndsTheStream();
 
     Throwable thrown = catchThrowable(() -> foreground(reader.readUntil(utf8("\n\n"))));
@@ -348,24 +313,24 @@ class StreamsReaderTest extends StreamsLoopSupport {
     assertThat(((IncompleteReadException) thrown).partial()).isEqualTo(utf8("no separator here"));
   }
 
-  @Test
+  @OverEveryNetwork
   void readUntilPastTheLimitThrowsLimitOverrunAndLeavesTheBytesToReadAgain() throws Exception {
     connect(16);
     String tooLong = "0123456789".repeat(4); // 40 bytes, no separator
-    send(peer, tooLong);
+    peer.send(tooLong);
 
     assertThatThrownBy(() -> foreground(reader.readUntil(utf8(";"))))
         .isInstanceOf(LimitOverrunException.class);
     assertThat(foreground(reader.readExactly(40))).isEqualTo(utf8(tooLong));
 
     String separatorPastLimit = "abcdefghijklmnopqrstuvwxyz;"; // found at 26 > 16
-    send(peer, separatorPastLimit);
+    peer.send(separatorPastLimit);
     assertThatThrownBy(() -> foreground(reader.readUntil(utf8(";"))))
         .isInstanceOf(LimitOverrunException.class);
     assertThat(foreground(reader.readExactly(27))).isEqualTo(utf8(separatorPastLimit));
   }
 
-  @Test
+  @OverEveryNetwork
   void readUntilOfAnEmptySeparatorIsAnIllegalArgumentAndOfNullANullPointer() throws Exception {
     connect();
     assertThatThrownBy(() -> foreground(reader.readUntil(new byte[0])))
@@ -376,22 +341,23 @@ class StreamsReaderTest extends StreamsLoopSupport {
 
   // ---------------------------------------------------------------- cancelled and closed reads
 
-  @Test
+  @OverEveryNetwork
   void aReadCancelledByWaitForsTimeoutLeavesTheReaderUsable() throws Exception {
     connect();
 
     assertThatThrownBy(() -> runInForeground(waitFor(reader.readLine(), ofMillis(50))))
         .isInstanceOf(TimeoutException.class);
-    send(peer, "late line\n");
+    peer.send("late line\n");
 
     assertThat(foreground(reader.readLine())).as("no second-reader error").isEqualTo("late line");
   }
 
-  @Test
+  @OverEveryNetwork
   void afterTheWritersCloseTheReaderGivesWhatWasBufferedThenTheEnd() throws Exception {
     connect();
-    send(peer, "first\nbuffered\n");
-    assertThat(foreground(reader.readLine())).isEqualTo("first"); // one segment: both are in
+    peer.send("first\nbuffered\n");
+    network.letArrive(); // both lines are in the reader's buffer
+    assertThat(foreground(reader.readLine())).isEqualTo("first");
 
     writer.close();
 
@@ -400,7 +366,7 @@ class StreamsReaderTest extends StreamsLoopSupport {
     assertThat(reader.atEof()).isTrue();
   }
 
-  @Test
+  @OverEveryNetwork
   void closingTheWriterEndsAReadThatWaitsWithTheEndOfTheStream() throws Exception {
     connect();
     Task<String> line = scheduleCoroutine(reader.readLine());
@@ -413,7 +379,7 @@ class StreamsReaderTest extends StreamsLoopSupport {
 
   // ---------------------------------------------------------------- one reader at a time
 
-  @Test
+  @OverEveryNetwork
   void aSecondTaskReadingWhileAnotherWaitsOnTheSameReaderGetsIllegalStateException()
       throws Exception {
     connect();
@@ -426,11 +392,11 @@ class StreamsReaderTest extends StreamsLoopSupport {
     assertThat(r.done()).containsExactly(second);
     assertThat(second.exception()).isInstanceOf(IllegalStateException.class);
     assertThat(first.isDone()).as("the first reader goes on waiting").isFalse();
-    send(peer, "for the first\n");
-    assertThat(foreground(first)).isEqualTo(utf8("for the first\n"));
+    peer.send("!");
+    assertThat(foreground(first)).isEqualTo(utf8("!"));
   }
 
-  @Test
+  @OverEveryNetwork
   void eachKindOfReadIsRefusedWhileAnotherTaskWaits() throws Exception {
     connect();
     Task<byte[]> first = scheduleCoroutine(reader.readExactly(3));
@@ -448,7 +414,7 @@ class StreamsReaderTest extends StreamsLoopSupport {
     for (Task<?> t : refused) {
       assertThat(t.exception()).isInstanceOf(IllegalStateException.class);
     }
-    send(peer, "abc");
+    peer.send("abc");
     assertThat(foreground(first)).isEqualTo(utf8("abc"));
   }
 }

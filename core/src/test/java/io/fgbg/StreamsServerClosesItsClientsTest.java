@@ -10,13 +10,13 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Test;
 
 /**
  * {@link Server#closeClients()} and {@link Server#abortClients()}: a server whose handlers sit
- * idle on open connections can still be closed, at once, with what it wrote sent or dropped.
+ * idle on open connections can still be closed, at once, with what it wrote sent or dropped; over
+ * every network ({@link StreamsFactory}).
  */
-class StreamsServerClosesItsClientsTest extends StreamsLoopSupport {
+class StreamsServerClosesItsClientsTest extends StreamsSuiteSupport {
   private final List<String> events = new CopyOnWriteArrayList<>();
 
   /** An echo handler that serves lines until the end of the stream: idle between lines. */
@@ -30,7 +30,7 @@ class StreamsServerClosesItsClientsTest extends StreamsLoopSupport {
         events.add("handler saw EOF");
       };
 
-  private static Coroutine<Connection> connectAndEcho(int port, String line) {
+  private Coroutine<Connection> connectAndEcho(int port, String line) {
     return () -> {
       Connection c = await(openConnection(LOCALHOST, port));
       c.writer().write(line + "\n");
@@ -39,7 +39,7 @@ class StreamsServerClosesItsClientsTest extends StreamsLoopSupport {
     };
   }
 
-  @Test
+  @OverEveryNetwork
   void waitClosedOfAServerWithIdleHandlersFinishesOnceItsClientsAreClosed() throws Exception {
     Server server = foreground(startServer(echoUntilEof, LOCALHOST, 0));
     List<Connection> clients = new ArrayList<>();
@@ -62,7 +62,7 @@ class StreamsServerClosesItsClientsTest extends StreamsLoopSupport {
     assertThat(server.toString()).endsWith(", closed, 0 connections]");
   }
 
-  @Test
+  @OverEveryNetwork
   void closeClientsSendsWhatWasWrittenFirst() throws Exception {
     byte[] big = new byte[1 << 20]; // far over the writer's high-water mark: buffered in the loop
     Arrays.fill(big, (byte) 'x');
@@ -87,7 +87,7 @@ class StreamsServerClosesItsClientsTest extends StreamsLoopSupport {
     c.writer().close();
   }
 
-  @Test
+  @OverEveryNetwork
   void abortClientsDropsWhatWasNotSentAndTheHandlersNextDrainThrows() throws Exception {
     byte[] big = new byte[8 << 20];
     Server server =
@@ -118,7 +118,7 @@ class StreamsServerClosesItsClientsTest extends StreamsLoopSupport {
     c.writer().close();
   }
 
-  @Test
+  @OverEveryNetwork
   void connectionsAcceptedAfterCloseClientsStayOpen() throws Exception {
     Server server = foreground(startServer(echoUntilEof, LOCALHOST, 0));
     Connection first = foreground(connectAndEcho(server.port(), "first"));

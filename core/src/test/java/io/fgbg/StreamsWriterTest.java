@@ -15,37 +15,25 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A {@link StreamWriter} behaves as asyncio's: UTF-8 text, close and write after close, isClosing,
  * waitClosed, peerAddress, drain's back-pressure; and a server closes each connection after its
- * handler, once what the handler wrote has been sent.
+ * handler, once what the handler wrote has been sent; over every network ({@link StreamsFactory}).
  */
-class StreamsWriterTest extends StreamsLoopSupport {
-  private ServerSocket listener;
-  private Socket peer;
+class StreamsWriterTest extends StreamsSuiteSupport {
+  private StreamsPeer peer;
   private Connection client;
 
-  /** An fgbg client connected to a plain peer that the test thread reads from. */
+  /** An fgbg client connected to a peer that the test thread reads from. */
   private void connectToAPlainPeer() throws Exception {
-    listener = rawListener();
-    client = foreground(openConnection(LOCALHOST, listener.getLocalPort()));
-    peer = acceptMade(listener);
+    StreamsNetwork.ClientAndPeer c = network.connectToAPeer(Streams.DEFAULT_LIMIT);
+    client = c.client();
+    peer = c.peer();
   }
 
-  @AfterEach
-  void closePeer() throws Exception {
-    if (peer != null) {
-      peer.close();
-    }
-    if (listener != null) {
-      listener.close();
-    }
-  }
-
-  @Test
+  @OverEveryNetwork
   void writeOfAStringSendsItsUtf8Bytes() throws Exception {
     connectToAPlainPeer();
     String text = "héllo ✓ 𝄞 — ünïcødé\n";
@@ -54,10 +42,10 @@ class StreamsWriterTest extends StreamsLoopSupport {
     client.writer().close();
     foreground(client.writer().waitClosed());
 
-    assertThat(readToEnd(peer)).isEqualTo(utf8(text));
+    assertThat(peer.readToEnd()).isEqualTo(utf8(text));
   }
 
-  @Test
+  @OverEveryNetwork
   void writeBuffersWhatThePeerHasNotReadAndCloseSendsItAllBeforeTheEndOfStream()
       throws Exception {
     connectToAPlainPeer();
@@ -68,7 +56,7 @@ class StreamsWriterTest extends StreamsLoopSupport {
     }
     writer.close();
     assertThat(writer.isClosing()).isTrue();
-    Task<byte[]> received = callInBackground(() -> readToEnd(peer));
+    Task<byte[]> received = peer.readToEndInBackground();
 
     foreground(writer.waitClosed());
 
@@ -77,7 +65,7 @@ class StreamsWriterTest extends StreamsLoopSupport {
     assertThat(firstMismatch(0, all, total)).isEqualTo(-1);
   }
 
-  @Test
+  @OverEveryNetwork
   void writingAfterCloseIsAnIllegalStateAndClosingAgainDoesNothing() throws Exception {
     connectToAPlainPeer();
     StreamWriter writer = client.writer();
@@ -91,10 +79,10 @@ class StreamsWriterTest extends StreamsLoopSupport {
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> writer.write("late")).isInstanceOf(IllegalStateException.class);
     foreground(writer.waitClosed());
-    assertThat(readToEnd(peer)).isEmpty();
+    assertThat(peer.readToEnd()).isEmpty();
   }
 
-  @Test
+  @OverEveryNetwork
   void waitClosedSuspendsUntilTheConnectionIsClosed() throws Exception {
     connectToAPlainPeer();
     Task<Void> closed = scheduleCoroutine(client.writer().waitClosed());
@@ -106,7 +94,7 @@ class StreamsWriterTest extends StreamsLoopSupport {
     assertThat(closed.exception()).isNull();
   }
 
-  @Test
+  @OverEveryNetwork
   void drainBelowTheHighWaterMarkReturnsWithoutYielding() throws Exception {
     connectToAPlainPeer();
     List<String> events = new ArrayList<>();
@@ -131,10 +119,10 @@ class StreamsWriterTest extends StreamsLoopSupport {
         .containsExactly("drained", "another task ran");
     client.writer().close();
     foreground(client.writer().waitClosed());
-    assertThat(readToEnd(peer)).isEqualTo(utf8("a little\n"));
+    assertThat(peer.readToEnd()).isEqualTo(utf8("a little\n"));
   }
 
-  @Test
+  @OverEveryNetwork
   void writeOfAnEmptyArraySendsNothingAndIsNoError() throws Exception {
     connectToAPlainPeer();
     client.writer().write(new byte[0]);
@@ -142,10 +130,10 @@ class StreamsWriterTest extends StreamsLoopSupport {
     client.writer().write("x");
     client.writer().close();
     foreground(client.writer().waitClosed());
-    assertThat(readToEnd(peer)).isEqualTo(utf8("x"));
+    assertThat(peer.readToEnd()).isEqualTo(utf8("x"));
   }
 
-  @Test
+  @OverEveryNetwork
   void writeOfNullIsANullPointer() throws Exception {
     connectToAPlainPeer();
     assertThatThrownBy(() -> client.writer().write((byte[]) null))
@@ -155,7 +143,7 @@ class StreamsWriterTest extends StreamsLoopSupport {
     client.writer().close();
   }
 
-  @Test
+  @OverEveryNetwork
   void theWriterRefusesAnotherThreadWhileTheLoopRuns() throws Exception {
     connectToAPlainPeer();
     StreamWriter writer = client.writer();
@@ -174,20 +162,26 @@ class StreamsWriterTest extends StreamsLoopSupport {
                 runInForeground(
                     () -> {
                       loopRunning.countDown();
-                      return await(waitFor(fromAnotherThread, TIMEOUT));
+                      // no waitFor: a virtual clock would jump to its timeout at once, while the
+                      // thread has yet to run (the test's @Timeout is the bound)
+                      return await(fromAnotherThread);
                     }))
         .isInstanceOf(IllegalStateException.class);
     writer.close();
     foreground(writer.waitClosed());
-    assertThat(readToEnd(peer)).as("nothing was sent").isEmpty();
+    assertThat(peer.readToEnd()).as("nothing was sent").isEmpty();
   }
 
-  @Test
+  @Test // TCP's addresses; MemoryNetworkTest has the memory network's
   void peerAddressIsTheOtherEndOnBothSides() throws Exception {
-    connectToAPlainPeer();
-    assertThat(client.writer().peerAddress())
-        .isEqualTo(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()));
-    client.writer().close();
+    try (ServerSocket listener = rawListener()) {
+      Connection c = foreground(openConnection(LOCALHOST, listener.getLocalPort()));
+      acceptMade(listener).close();
+      assertThat(c.writer().peerAddress())
+          .isEqualTo(
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()));
+      c.writer().close();
+    }
 
     CompletableFuture<InetSocketAddress> seenByServer = new CompletableFuture<>();
     Server server =
@@ -202,10 +196,10 @@ class StreamsWriterTest extends StreamsLoopSupport {
     foreground(server.waitClosed());
   }
 
-  @Test
+  @OverEveryNetwork
   void drainSuspendsAWriterWhosePeerDoesNotReadAndEverythingArrivesInOrderOnceItReads()
       throws Exception {
-    int total = 16 << 20; // far more than the kernel buffers of a loopback connection hold
+    int total = bulk(16 << 20); // far more than the buffers of a connection hold
     int chunk = 64 * 1024;
     CompletableFuture<Void> startReading = new CompletableFuture<>();
     CompletableFuture<Long> receivedInOrder = new CompletableFuture<>();
@@ -266,7 +260,7 @@ class StreamsWriterTest extends StreamsLoopSupport {
   private static final int MEGABYTE = 1 << 20;
 
   /** Connects to {@code server} and reads until the end of the stream. */
-  private static byte[] everythingTheServerSends(Server server) throws Exception {
+  private byte[] everythingTheServerSends(Server server) throws Exception {
     return foreground(
         () -> {
           Connection c = await(openConnection(LOCALHOST, server.port()));
@@ -276,7 +270,7 @@ class StreamsWriterTest extends StreamsLoopSupport {
         });
   }
 
-  @Test
+  @OverEveryNetwork
   void aHandlerThatWritesAMegabyteAndReturnsWithoutDrainStillDeliversAllOfItThenTheEnd()
       throws Exception {
     Server server =
@@ -290,7 +284,7 @@ class StreamsWriterTest extends StreamsLoopSupport {
     foreground(server.waitClosed());
   }
 
-  @Test
+  @OverEveryNetwork
   void aHandlerThatThrowsAfterWritingStillDeliversWhatItWroteThenTheEnd() throws Exception {
     CompletableFuture<Task<?>> handlerTask = new CompletableFuture<>();
     IllegalStateException boom = new IllegalStateException("the handler fails on purpose");
@@ -314,7 +308,7 @@ class StreamsWriterTest extends StreamsLoopSupport {
     assertThat(handlerTask.getNow(null).exception()).isSameAs(boom);
   }
 
-  @Test
+  @OverEveryNetwork
   void aCancelledHandlerStillDeliversWhatItWroteThenTheEnd() throws Exception {
     CompletableFuture<Task<?>> handlerTask = new CompletableFuture<>();
     Server server =
@@ -346,7 +340,7 @@ class StreamsWriterTest extends StreamsLoopSupport {
     foreground(server.waitClosed());
   }
 
-  @Test
+  @OverEveryNetwork
   void aHandlerThatReturnsAtOnceClosesTheConnection() throws Exception {
     Server server = runInForeground(startServer((reader, writer) -> {}, "", 0));
 
