@@ -169,14 +169,13 @@ class FgbgExtensionLeaksTest {
       Task<?> call =
           callInBackground(
               () -> {
-                for (; ; ) {
-                  try {
-                    RELEASE.await();
-                    return null;
-                  } catch (InterruptedException e) {
-                    INTERRUPTED.countDown(); // and waits on
-                  }
+                try {
+                  RELEASE.await();
+                } catch (InterruptedException e) {
+                  INTERRUPTED.countDown(); // the cancel's interrupt: it waits on
+                  RELEASE.await(); // until close() interrupts it again
                 }
+                return null;
               });
       call.cancel();
       INTERRUPTED.await();
