@@ -122,6 +122,7 @@ final class Dispatcher {
 
   /** Forgets the run; callbacks of an iteration cut short by a stop run in the next one. */
   void endRun() {
+    sources.endOfRun();
     foreground = null;
     stopping = false;
     stopNow = false;

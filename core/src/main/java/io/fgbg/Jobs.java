@@ -62,6 +62,14 @@ final class Jobs {
   private final ArrayDeque<AbstractTask<?>> unretrieved = new ArrayDeque<>();
   /** Print notices at the end of foreground runs. */
   volatile boolean notices = true;
+  /**
+   * Pending background calls, and pending tasks that follow a {@code CompletionStage} (jobs, and
+   * the stages tasks await): the work whose outcome comes from outside the loop, which a virtual
+   * clock waits for before it jumps (see EventSources.waitOnVirtualClock).
+   */
+  private int backgroundCalls;
+
+  private int followedStages;
 
   Jobs(EventSources sources, LoopExceptions exceptions) {
     this.sources = sources;
@@ -79,18 +87,48 @@ final class Jobs {
     counter = last;
   }
 
-  /** The loop's time, read without moving a ticking virtual clock. */
+  /** The loop's time. */
   long now() {
-    return sources.peekNow();
+    return sources.now();
+  }
+
+  /** The real time ({@link System#nanoTime()}) at which the loop's clock read {@code loopTime}. */
+  long realNanosAt(long loopTime) {
+    return sources.realNanosAt(loopTime);
   }
 
   void add(AbstractTask<?> task) {
     pending.add(task);
+    countOutside(task, 1);
+  }
+
+  /** A stage a task awaits, followed by a task that is not a job: made ({@code +1}) or done. */
+  void awaitedStage(int delta) {
+    followedStages += delta;
+  }
+
+  private void countOutside(AbstractTask<?> task, int delta) {
+    if (task instanceof BackgroundCall<?>) {
+      backgroundCalls += delta;
+    } else if (task instanceof StageTask<?>) {
+      followedStages += delta;
+    }
+  }
+
+  /** The background calls of the loop that are not done. */
+  int backgroundCalls() {
+    return backgroundCalls;
+  }
+
+  /** The tasks following a CompletionStage that are not done, jobs or not. */
+  int followedStages() {
+    return followedStages;
   }
 
   /** A job became done; {@code foreground}: the task of the run now going on, whose caller sees it. */
   void done(AbstractTask<?> task, boolean foreground) {
     pending.remove(task);
+    countOutside(task, -1);
     if (foreground) {
       return;
     }
