@@ -72,7 +72,11 @@ abstract class AbstractTask<T> extends AbstractFuture<T> implements Task<T> {
   @Override
   public final void setName(String name) {
     this.name = Objects.requireNonNull(name, "name");
+    renamed();
   }
+
+  /** Hook: the task has just been renamed, on the renaming thread. */
+  void renamed() {}
 
   @Override
   public final int cancelling() {

@@ -255,6 +255,25 @@ final class Jobs {
   }
 
   /**
+   * The tasks that are not done, in number order: with the baton, or read by a thread that cannot
+   * have it (a best-effort copy, read again if the holder changes the table meanwhile, a few times
+   * at most; then empty).
+   */
+  List<AbstractTask<?>> pendingCopy() {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      try {
+        List<AbstractTask<?>> rows = new ArrayList<>(pending);
+        rows.removeIf(task -> task == null);
+        rows.sort(BY_NUMBER);
+        return rows;
+      } catch (RuntimeException changing) { // the holder changed the table meanwhile
+        // read it again
+      }
+    }
+    return List.of();
+  }
+
+  /**
    * At close, once every task is done: reports through the exception handler, in job order, each
    * task that failed and whose exception nobody has retrieved, and forgets them all.
    */
