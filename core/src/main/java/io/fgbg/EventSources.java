@@ -64,6 +64,12 @@ import java.util.function.BooleanSupplier;
  * steady size is swept once as many cancelled timers as live ones have piled up) at an amortized
  * constant cost per timer made.
  *
+ * <p>On a virtual clock ({@link VirtualClock}) the heap orders ties by the epoch a timer was made
+ * in, {@link #collect} starts a new epoch and takes the timers due by that clock's rules, and
+ * {@link #waitForWork} jumps the clock instead of waiting, by the rules of {@link
+ * #waitOnVirtualClock}. The real clock's path tests one final field for this in each of those
+ * places (and at the end of a run), and does nothing else for it.
+ *
  * <p>Invariants: {@code inbox}, {@code posted}, {@code postsRun}, {@code waitingPosters}, the room
  * lock and {@code sleeper} are shared between threads; everything else is touched only by the
  * thread holding the loop's baton. {@code drained <= posted}: every polled callback was counted

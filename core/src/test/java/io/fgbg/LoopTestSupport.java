@@ -16,7 +16,7 @@ abstract class LoopTestSupport {
 
   @BeforeEach
   void bindAFreshLoop() {
-    loop = EventLoop.createWithVirtualClock();
+    loop = EventLoop.createVirtual();
     EventLoop.setCurrent(loop);
   }
 

@@ -96,7 +96,7 @@ class TimersInThePastTest {
   void negativeDelaysAndCallAtOnTheLoopRunInDeadlineOrderAsInAsyncio() throws Exception {
     List<String> asyncio = AsyncioReference.printedBy("/timers/timers_in_the_past.py");
     List<String> events = new ArrayList<>();
-    try (EventLoop loop = EventLoop.createWithVirtualClock()) {
+    try (EventLoop loop = EventLoop.createVirtual()) {
       Runnable nested =
           () -> {
             events.add("nested");

@@ -128,7 +128,12 @@ class UntilIdleTest extends LoopTestSupport {
   void aCancelledWaitIsForgottenAndDoesNotHoldTheNextOneBack() throws Exception {
     assertThatThrownBy(() -> runInForeground(waitFor(untilIdle(), ZERO)))
         .isExactlyInstanceOf(java.util.concurrent.TimeoutException.class);
-    Task<Void> later = scheduleCoroutine(() -> { log("later"); return null; });
+    Task<Void> later =
+        scheduleCoroutine(
+            () -> {
+              log("later");
+              return null;
+            });
     runInForeground(untilIdle());
     assertThat(later.isDone()).isTrue();
     assertThat(events).containsExactly("later");
