@@ -451,8 +451,11 @@ final class EventSources {
    */
   private void block(EventLoop loop, long nanos) {
     if (watchesSockets()) {
-      // late rather than early; 0 is no limit
-      long timeoutMillis = nanos == NO_LIMIT ? 0 : Math.max(1, (nanos + 999_999) / 1_000_000);
+      // late rather than early (rounded up, without overflow for a far deadline); 0 is no limit
+      long timeoutMillis =
+          nanos == NO_LIMIT
+              ? 0
+              : Math.max(1, nanos / 1_000_000 + (nanos % 1_000_000 == 0 ? 0 : 1));
       sleeper = io;
       try {
         if (inbox.isEmpty() && !loop.mustStopNow()) {
