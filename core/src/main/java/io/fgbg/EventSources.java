@@ -184,11 +184,6 @@ final class EventSources {
     return clock.realNanosAt(loopTime);
   }
 
-  /** True on a virtual clock. */
-  boolean isVirtual() {
-    return virtual != null;
-  }
-
   // ------------------------------------------------------------------ the inbox
 
   /**
