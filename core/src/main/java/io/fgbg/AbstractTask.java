@@ -18,6 +18,8 @@ abstract class AbstractTask<T> extends AbstractFuture<T> implements Task<T> {
   final long number;
   /** The loop's time when the task was made, in nanoseconds. */
   final long createdAt;
+  /** The real time ({@link System#nanoTime()}) when the task was made, for ps()'s age. */
+  final long createdAtReal;
   /** Made from plain code outside any run of the loop (at the prompt): a background job. */
   final boolean topLevel;
   /** In debug mode, where the task was made (asyncio's {@code _source_traceback}); else null. */
@@ -41,6 +43,7 @@ abstract class AbstractTask<T> extends AbstractFuture<T> implements Task<T> {
     Jobs jobs = loop.jobs;
     this.number = jobs.nextNumber();
     this.createdAt = jobs.now();
+    this.createdAtReal = jobs.realNanosAt(createdAt);
     this.topLevel = !loop.isRunning(); // the loop runs for tasks and callbacks, not the prompt
     this.creationFrames = loop.isDebug() ? userFrames() : null;
     this.name = "Task-" + number;
@@ -52,9 +55,13 @@ abstract class AbstractTask<T> extends AbstractFuture<T> implements Task<T> {
     super(loop);
     this.number = 0;
     this.createdAt = 0;
+    this.createdAtReal = 0;
     this.topLevel = false;
     this.creationFrames = null;
     this.name = name;
+    if (this instanceof StageTask<?>) {
+      loop.jobs.awaitedStage(1); // the loop may hear from outside until it is done
+    }
   }
 
   @Override
@@ -65,7 +72,11 @@ abstract class AbstractTask<T> extends AbstractFuture<T> implements Task<T> {
   @Override
   public final void setName(String name) {
     this.name = Objects.requireNonNull(name, "name");
+    renamed();
   }
+
+  /** Hook: the task has just been renamed, on the renaming thread. */
+  void renamed() {}
 
   @Override
   public final int cancelling() {

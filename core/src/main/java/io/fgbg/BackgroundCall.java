@@ -78,6 +78,13 @@ final class BackgroundCall<T> extends AbstractTask<T> implements Runnable {
     }
   }
 
+  /** The thread inside the call now, or null (not started, or returned): for ps()'s stack. */
+  Thread runnerThread() {
+    synchronized (lock) {
+      return runner;
+    }
+  }
+
   /** Runs on the executor's thread. */
   @Override
   public void run() {

@@ -148,6 +148,17 @@ final class CoroutineTask<T> extends AbstractTask<T> {
     return future.resultNow();
   }
 
+  /** Waits until no other callback is ready (see {@link Fgbg#untilIdle()}); time stands still. */
+  void untilIdle() throws Exception {
+    LoopFuture<Void> idle = new LoopFuture<>(loop, "untilIdle of " + name());
+    dispatcher.addIdleWaiter(idle);
+    try {
+      await(idle);
+    } finally {
+      dispatcher.removeIdleWaiter(idle);
+    }
+  }
+
   /** Gives the loop one turn: asyncio's bare {@code yield} (what {@code sleep(0)} does). */
   void yieldOnce() {
     loop.scheduleStep(this);
@@ -156,13 +167,70 @@ final class CoroutineTask<T> extends AbstractTask<T> {
 
   /** Sleeps for {@code nanos} on the loop's clock (more than zero). */
   void sleep(long nanos) throws Exception {
-    LoopFuture<Void> wakeUp = new LoopFuture<>(loop, "sleep of " + name());
-    TimerHandle timer = loop.callLaterOnLoop(nanos, () -> wakeUp.setResultIfPending(null));
+    Sleep wakeUp = new Sleep(this);
+    TimerHandle timer = loop.callLaterOnLoop(nanos, wakeUp);
+    wakeUp.deadline = timer.deadline;
     try {
       await(wakeUp);
     } finally {
       timer.cancel();
     }
+  }
+
+  /**
+   * What a sleeping task awaits: done by its timer (it is the timer's callback), described as
+   * "sleep of" the task's name now.
+   */
+  private static final class Sleep extends AbstractFuture<Void> implements Runnable {
+    private final CoroutineTask<?> task;
+    /** The timer's deadline on the loop's clock, for ps(). */
+    long deadline;
+
+    Sleep(CoroutineTask<?> task) {
+      super(task.loop);
+      this.task = task;
+    }
+
+    @Override
+    public void run() {
+      if (!isDone()) {
+        setResult(null);
+      }
+    }
+
+    @Override
+    String describe() {
+      return "sleep of " + task.name();
+    }
+  }
+
+  /**
+   * What ps() says the task awaits: the job table's words, but "sleep until 1.500 s" for a sleep
+   * (on the loop's clock), and "" while its step runs or is ready. A copy read from any thread:
+   * a hint while the loop runs elsewhere.
+   */
+  String awaiting() {
+    AbstractFuture<?> w = waiter;
+    if (w instanceof Sleep sleep && !sleep.isDone() && dispatcher.currentTask != this) {
+      return String.format(java.util.Locale.ROOT, "sleep until %.3f s", sleep.deadline / 1e9);
+    }
+    return jobDetail();
+  }
+
+  /**
+   * The task's thread takes its new name: at once while this thread holds the loop or it is idle,
+   * else through the inbox, so that the name never lands on a thread that has gone on to another
+   * task meanwhile.
+   */
+  @Override
+  void renamed() {
+    loop.runOnLoopOrPost(
+        () -> {
+          Thread t = thread;
+          if (t != null && !isDone()) {
+            t.setName(name());
+          }
+        });
   }
 
   /** Leaves the task, lets the loop run until this task's next step, then enters it again. */

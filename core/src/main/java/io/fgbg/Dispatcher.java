@@ -72,6 +72,8 @@ final class Dispatcher {
   ForegroundRun foreground;
   /** The task whose step is running (asyncio's current_task), or null. */
   CoroutineTask<?> currentTask;
+  /** What {@code untilIdle()} callers await, in the order they came; null while there is none. */
+  private ArrayList<LoopFuture<Void>> idleWaiters;
 
   /** Task threads that have left the loop for good; joined by close(). */
   private final ArrayList<Thread> retiredThreads = new ArrayList<>();
@@ -122,6 +124,7 @@ final class Dispatcher {
 
   /** Forgets the run; callbacks of an iteration cut short by a stop run in the next one. */
   void endRun() {
+    sources.endOfRun();
     foreground = null;
     stopping = false;
     stopNow = false;
@@ -236,6 +239,9 @@ final class Dispatcher {
     CoroutineTask<?> task = first;
     try {
       while (task != null) {
+        if (task != first) {
+          self.setName(task.name()); // the thread goes on with a task that has not started
+        }
         task.thread = self;
         EventLoop.TASK.set(task);
         task.runBody();
@@ -329,6 +335,10 @@ final class Dispatcher {
       if (!ready.isEmpty() || noWait || stopping || stopNow) {
         break;
       }
+      if (idleWaiters != null) { // nothing is ready: the untilIdle() callers go on, time stands
+        releaseIdleWaiters();
+        break;
+      }
       ready.trim(); // nothing is ready: give a flood's memory back before waiting
       idle = true;
       sources.waitForWork(loop, next);
@@ -349,6 +359,35 @@ final class Dispatcher {
         Thread.currentThread().interrupt(); // Ctrl-C hit a blocking call in the callback: keep it
       }
       loop.reportException("Exception in callback " + callback, e);
+    }
+  }
+
+  // ------------------------------------------------------------------ untilIdle
+
+  /**
+   * Adds {@code waiter}, to be completed at the start of the first iteration that finds nothing
+   * ready (before the loop would wait for work or move a virtual clock).
+   */
+  void addIdleWaiter(LoopFuture<Void> waiter) {
+    if (idleWaiters == null) {
+      idleWaiters = new ArrayList<>(2);
+    }
+    idleWaiters.add(waiter);
+  }
+
+  /** Forgets {@code waiter} (its task was cancelled while it waited, or it was released). */
+  void removeIdleWaiter(LoopFuture<Void> waiter) {
+    if (idleWaiters != null && idleWaiters.remove(waiter) && idleWaiters.isEmpty()) {
+      idleWaiters = null;
+    }
+  }
+
+  /** Completes every idle waiter, in the order they came: their tasks' steps become ready. */
+  private void releaseIdleWaiters() {
+    ArrayList<LoopFuture<Void>> waiters = idleWaiters;
+    idleWaiters = null;
+    for (LoopFuture<Void> waiter : waiters) {
+      waiter.setResultIfPending(null);
     }
   }
 

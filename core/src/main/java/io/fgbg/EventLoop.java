@@ -126,22 +126,43 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /**
-   * A new loop on a virtual clock, from 0, that jumps to the next timer instead of waiting.
+   * A new loop on a virtual clock, for tests: its {@link #time()} starts at 0 and moves only when
+   * the loop has nothing to do, jumping straight to the next timer, so that {@code
+   * runInForeground(sleep(ofHours(1)))} takes microseconds, and a program's interleavings are the
+   * same on every run, whatever the machine's load. Bound to no thread, as {@link #create()}.
    *
-   * @return the new loop, bound to no thread
+   * <p>The clock reads exactly the deadlines it has reached. Timers fire in deadline order; timers
+   * with the same deadline that were scheduled in the same loop iteration fire together, in the
+   * order made, and one that ties with a timer scheduled in an earlier iteration comes one jump
+   * after it (one iteration after it at the soonest, once nothing else is ready), as on the real
+   * clock, where the timer scheduled later always lands a little later. A timer due already when
+   * made (zero or negative delay) runs at the next iteration.
+   *
+   * <p>The clock does not jump while a background call of the loop ({@link
+   * Fgbg#callInBackground}) is running: the loop then waits for it in real time, as if time passed
+   * at its real pace, and a timer it reaches meanwhile fires at its exact deadline. While the loop
+   * waits only on events from outside (a {@code CompletionStage} a task awaits or follows, a real
+   * socket, {@link #callSoonThreadsafe} from another thread) it jumps once 10 ms of real time have
+   * passed without anything happening (trio's autojump threshold), so that a stage that never
+   * completes is timed out at the exact virtual instant. A post from another thread that comes
+   * after the loop has jumped finds the clock where the jump left it: a test that feeds the loop
+   * from a thread makes it await a {@code CompletableFuture} rather than post unannounced.
+   *
+   * <pre>{@code
+   * EventLoop loop = EventLoop.createVirtual();
+   * runInForeground(sleep(ofHours(1)), loop);   // returns at once
+   * loop.time();                                // PT1H exactly
+   * }</pre>
+   *
+   * @return the new loop
    */
   public static EventLoop createVirtual() {
-    return new EventLoop(LoopClock.virtual(0));
+    return new EventLoop(LoopClock.virtual());
   }
 
-  /** A new loop on a virtual clock that jumps to the next timer instead of waiting (tests). */
+  /** {@link #createVirtual()}, by the name the tests have long used. */
   static EventLoop createWithVirtualClock() {
-    return new EventLoop(LoopClock.virtual(0));
-  }
-
-  /** The same, where each reading of the clock takes {@code tickNanos} (see LoopClock). */
-  static EventLoop createWithVirtualClock(long tickNanos) {
-    return new EventLoop(LoopClock.virtual(tickNanos));
+    return createVirtual();
   }
 
   /**
@@ -183,8 +204,7 @@ public final class EventLoop implements AutoCloseable {
    * @return the time, never negative
    */
   public Duration time() {
-    // off the loop, a reading that moves nothing: a ticking virtual clock is the holder's to move
-    return Duration.ofNanos(inLoop() ? sources.now() : sources.peekNow());
+    return Duration.ofNanos(sources.now());
   }
 
   /**
@@ -715,8 +735,12 @@ public final class EventLoop implements AutoCloseable {
     if (isRunTask) {
       dispatcher.stopAtEndOfIteration();
     }
-    if (future instanceof AbstractTask<?> task && task.isJob()) {
-      jobs.done(task, isRunTask);
+    if (future instanceof AbstractTask<?> task) {
+      if (task.isJob()) {
+        jobs.done(task, isRunTask);
+      } else if (task instanceof StageTask<?>) {
+        jobs.awaitedStage(-1);
+      }
     }
   }
 

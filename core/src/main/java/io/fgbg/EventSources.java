@@ -64,6 +64,12 @@ import java.util.function.BooleanSupplier;
  * steady size is swept once as many cancelled timers as live ones have piled up) at an amortized
  * constant cost per timer made.
  *
+ * <p>On a virtual clock ({@link VirtualClock}) the heap orders ties by the epoch a timer was made
+ * in, {@link #collect} starts a new epoch and takes the timers due by that clock's rules, and
+ * {@link #waitForWork} jumps the clock instead of waiting, by the rules of {@link
+ * #waitOnVirtualClock}. The real clock's path tests one final field for this in each of those
+ * places (and at the end of a run), and does nothing else for it.
+ *
  * <p>Invariants: {@code inbox}, {@code posted}, {@code postsRun}, {@code waitingPosters}, the room
  * lock and {@code sleeper} are shared between threads; everything else is touched only by the
  * thread holding the loop's baton. {@code drained <= posted}: every polled callback was counted
@@ -82,6 +88,8 @@ final class EventSources {
   static final int MIN_SWEEP_SIZE = 128;
 
   private final LoopClock clock;
+  /** The clock, if it is virtual (see VirtualClock); null on the real clock. */
+  private final VirtualClock virtual;
   private final BiConsumer<String, Throwable> errors;
   private final BooleanSupplier posterMayWait;
   private final int highWater;
@@ -111,11 +119,13 @@ final class EventSources {
   private long drainedByLastCollect;
   /** The last value written to postsRun (read without a volatile read). */
   private long publishedPostsRun;
-  private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
+  private final PriorityQueue<TimerHandle> timers;
   /** Sweep cancelled timers out when the heap grows beyond this. */
   private int sweepAbove = MIN_SWEEP_SIZE;
   private long timerSequence;
   private SelectorEvents io; // null until the first socket
+  /** On a virtual clock: {@code drained} when the last wait for work ended. */
+  private long drainedAtLastWait;
 
   /** Sources whose users' posts never wait (as {@link #post}). */
   EventSources(LoopClock clock) {
@@ -151,6 +161,9 @@ final class EventSources {
       throw new IllegalArgumentException("highWater must be positive, not " + highWater);
     }
     this.clock = clock;
+    this.virtual = clock instanceof VirtualClock v ? v : null;
+    this.timers =
+        virtual == null ? new PriorityQueue<>() : new PriorityQueue<>(VirtualClock.TIMER_ORDER);
     this.posterMayWait = posterMayWait;
     this.highWater = highWater;
   }
@@ -161,14 +174,14 @@ final class EventSources {
     e.printStackTrace();
   }
 
-  /** The loop's time in nanoseconds since it was made. */
+  /** The loop's time in nanoseconds since it was made; from any thread. */
   long now() {
     return clock.now();
   }
 
-  /** The same, read without moving a ticking virtual clock (for the job table). */
-  long peekNow() {
-    return clock.peek();
+  /** The {@link System#nanoTime()} at which the clock read {@code loopTime}, just read. */
+  long realNanosAt(long loopTime) {
+    return clock.realNanosAt(loopTime);
   }
 
   // ------------------------------------------------------------------ the inbox
@@ -290,6 +303,9 @@ final class EventSources {
     if (watchesSockets()) {
       io.collect(ready);
     }
+    if (virtual != null) {
+      return collectVirtualTimers(ready);
+    }
     if (timers.isEmpty()) {
       return NO_DEADLINE; // and no reading of the clock
     }
@@ -297,6 +313,22 @@ final class EventSources {
     TimerHandle timer;
     while ((timer = pollDueTimer(now)) != null) {
       ready.addLast(timer);
+    }
+    return nextDeadline();
+  }
+
+  /** collect()'s timers on a virtual clock: a new epoch, and the timers due by its rules. */
+  private long collectVirtualTimers(ReadyQueue ready) {
+    virtual.beginIteration();
+    TimerHandle timer;
+    while ((timer = timers.peek()) != null) {
+      if (timer.isCancelled()) {
+        timers.poll();
+      } else if (virtual.isDue(timer)) {
+        ready.addLast(timers.poll());
+      } else {
+        break;
+      }
     }
     return nextDeadline();
   }
@@ -317,7 +349,8 @@ final class EventSources {
    */
   TimerHandle callAt(long whenNanos, Runnable callback) {
     long deadline = Math.min(whenNanos, NO_DEADLINE - 1);
-    TimerHandle timer = new TimerHandle(deadline, timerSequence++, callback);
+    int epoch = virtual == null ? 0 : virtual.epochFor(deadline);
+    TimerHandle timer = new TimerHandle(deadline, timerSequence++, epoch, callback);
     timers.add(timer);
     if (timers.size() > sweepAbove) {
       timers.removeIf(TimerHandle::isCancelled);
@@ -397,32 +430,58 @@ final class EventSources {
   /**
    * Waits until {@code deadline}, a posted callback, a socket's readiness, or a wake-up (an
    * interrupt of the waiting thread ends the wait too; its status is left for the caller to read).
-   * A virtual clock jumps to the deadline instead (it selects only when no timer is set). Does not
-   * wait if {@code loop} must stop now. Called only while nothing is ready: all that was drained
-   * has run, which lets waiting posters go on.
+   * A virtual clock jumps to the next timer instead, by the rules of {@link #waitOnVirtualClock}.
+   * Does not wait if {@code loop} must stop now. Called only while nothing is ready: all that was
+   * drained has run, which lets waiting posters go on.
    */
   void waitForWork(EventLoop loop, long deadline) {
     publishPostsRun(drained);
-    if (clock.isVirtual() && deadline != NO_DEADLINE) {
-      if (inbox.isEmpty()) {
-        clock.advanceTo(deadline);
-      }
+    if (virtual != null) {
+      waitOnVirtualClock(loop, deadline);
       return;
     }
+    if (deadline == NO_DEADLINE) {
+      block(loop, NO_LIMIT);
+      return;
+    }
+    long wait = deadline - clock.now();
+    if (wait > 0) {
+      block(loop, wait);
+    }
+  }
+
+  private static final long NO_LIMIT = -1;
+  /** How long a virtual clock waits for news from outside before it jumps (trio's threshold). */
+  static final long QUIET_NANOS = 10_000_000L;
+
+  /**
+   * Waits up to {@code nanos} of real time ({@code NO_LIMIT}: no limit) for a post, a socket, a
+   * wake-up or an interrupt: parked while no socket is watched, else in a select.
+   */
+  private void block(EventLoop loop, long nanos) {
     if (watchesSockets()) {
-      selectForWork(loop, deadline);
+      // late rather than early (rounded up, without overflow for a far deadline); 0 is no limit
+      long timeoutMillis =
+          nanos == NO_LIMIT
+              ? 0
+              : Math.max(1, nanos / 1_000_000 + (nanos % 1_000_000 == 0 ? 0 : 1));
+      sleeper = io;
+      try {
+        if (inbox.isEmpty() && !loop.mustStopNow()) {
+          io.await(timeoutMillis);
+        }
+      } finally {
+        sleeper = null;
+      }
       return;
     }
     sleeper = Thread.currentThread();
     try {
       if (inbox.isEmpty() && !loop.mustStopNow()) {
-        if (deadline == NO_DEADLINE) {
+        if (nanos == NO_LIMIT) {
           LockSupport.park(this);
         } else {
-          long wait = deadline - clock.now();
-          if (wait > 0) {
-            LockSupport.parkNanos(this, wait);
-          }
+          LockSupport.parkNanos(this, nanos);
         }
       }
     } finally {
@@ -430,22 +489,81 @@ final class EventSources {
     }
   }
 
-  private void selectForWork(EventLoop loop, long deadline) {
-    long timeoutMillis = 0; // no limit
-    if (deadline != NO_DEADLINE) {
-      long wait = deadline - clock.now();
-      if (wait <= 0) {
-        return;
-      }
-      timeoutMillis = Math.max(1, (wait + 999_999) / 1_000_000); // late rather than early
+  /**
+   * The wait for work on a virtual clock. With no timer there is nothing to jump to: it waits as
+   * the real clock does. Else, before it jumps to the next timer's group:
+   *
+   * <ul>
+   *   <li>while a background call of the loop runs, it waits in real time, as if time passed at
+   *       its real pace: it reaches the timer once as much real time has passed, since it began
+   *       to wait so, as the timer lies ahead; the call's result, or anything else, ends the wait
+   *       without a jump;
+   *   <li>else, while something from outside may still come (a socket is watched, a task follows
+   *       a {@code CompletionStage}, or a post came from outside since the last wait), it jumps
+   *       once 10 ms of real time have passed without anything happening;
+   *   <li>else it jumps at once.
+   * </ul>
+   */
+  private void waitOnVirtualClock(EventLoop loop, long deadline) {
+    TimerHandle next = deadline == NO_DEADLINE ? null : liveFirstTimer();
+    if (next == null) {
+      virtual.stopPacing();
+      block(loop, NO_LIMIT);
+      drainedAtLastWait = drained;
+      return;
     }
-    sleeper = io;
-    try {
-      if (inbox.isEmpty() && !loop.mustStopNow()) {
-        io.await(timeoutMillis);
+    boolean paced = loop.jobs.backgroundCalls() > 0;
+    long wait;
+    if (paced) {
+      wait = virtual.realNanosUntil(next.deadline);
+    } else {
+      virtual.stopPacing();
+      wait = mayHearFromOutside(loop) ? QUIET_NANOS : 0;
+    }
+    drainedAtLastWait = drained;
+    if (wait > 0) {
+      long start = System.nanoTime();
+      block(loop, wait);
+      if (System.nanoTime() - start < wait) {
+        return; // woken before the time was up: look at what came, then wait again
       }
-    } finally {
-      sleeper = null;
+    }
+    if (somethingCame(loop)) {
+      return;
+    }
+    if (paced) {
+      virtual.reachPaced(next);
+    } else {
+      virtual.jumpTo(next);
+    }
+  }
+
+  /** The first timer, dropping cancelled ones (a cancel from another thread may come any time). */
+  private TimerHandle liveFirstTimer() {
+    TimerHandle timer;
+    while ((timer = timers.peek()) != null && timer.isCancelled()) {
+      timers.poll();
+    }
+    return timer;
+  }
+
+  /** On a virtual clock: whether something from outside the loop may still wake it. */
+  private boolean mayHearFromOutside(EventLoop loop) {
+    return watchesSockets() || loop.jobs.followedStages() > 0 || drained != drainedAtLastWait;
+  }
+
+  /** After a wait: a post, a ready socket, a stop request or an interrupt is there. */
+  private boolean somethingCame(EventLoop loop) {
+    return !inbox.isEmpty()
+        || loop.mustStopNow()
+        || Thread.currentThread().isInterrupted()
+        || (io != null && !io.selector().selectedKeys().isEmpty());
+  }
+
+  /** A run has ended: a virtual clock that waited in real time counts its pace afresh next run. */
+  void endOfRun() {
+    if (virtual != null) {
+      virtual.stopPacing();
     }
   }
 

@@ -426,6 +426,43 @@ public final class Fgbg {
   }
 
   /**
+   * A coroutine that is done once no other callback of the loop is ready: every other task is
+   * suspended (sleeping, awaiting a task, a stream, a lock, a background call, a stage), and no
+   * callback, posted callback, ready socket or due timer waits to run (trio's {@code
+   * wait_all_tasks_blocked}). It never moves time: on a virtual clock the clock stands where it
+   * was, and a sleeping task does not count as ready, so it returns before that task wakes.
+   *
+   * <pre>{@code
+   * AsyncQueue<String> queue = new AsyncQueue<>(0);
+   * scheduleCoroutine(() -> {
+   *   for (;;) System.out.println(await(queue.get()));
+   * });
+   * queue.putNowait("a");
+   * queue.putNowait("b");
+   * runInForeground(untilIdle());  // the consumer has taken both and waits for the next
+   * }</pre>
+   *
+   * <p>Precisely: the task resumes at the start of the first loop iteration that finds nothing
+   * ready after it collected what was posted, the sockets that are ready and the timers that are
+   * due, where the loop would otherwise wait for work (or jump a virtual clock); every task
+   * awaiting it then resumes in that iteration, in the order they began to wait. A background
+   * call that is still running does not keep it waiting: the call is not a ready callback.
+   *
+   * <p>Always a suspension point.
+   *
+   * @return the coroutine, to pass to {@link #await(Coroutine)} or {@link #runInForeground}
+   */
+  public static Coroutine<Void> untilIdle() {
+    return UNTIL_IDLE;
+  }
+
+  private static final Coroutine<Void> UNTIL_IDLE =
+      () -> {
+        requireTask("untilIdle").untilIdle();
+        return null;
+      };
+
+  /**
    * A coroutine that sleeps for {@code delay} on the loop's clock; {@link Duration#ZERO} (or a
    * negative delay) yields once to the loop, so that every other ready task runs one step.
    *
@@ -840,6 +877,55 @@ public final class Fgbg {
     }
     String table = loop.onLoopIfFree(loop.jobs::table);
     return table != null ? table : loop.jobsTableWithoutBaton(); // never waits for the loop
+  }
+
+  /**
+   * Prints every task of the calling thread's loop with what it awaits and its stack, on {@code
+   * System.out}; see {@link #ps(EventLoop)}. Never waits for the loop; never suspends.
+   */
+  public static void ps() {
+    ps(null);
+  }
+
+  /**
+   * Prints every task of {@code loop} that is not done, on {@code System.out}: one line per task
+   * in job order, followed by its stack, for a test or a program that seems stuck.
+   *
+   * <pre>
+   * [1]   Waiting  0.4 s  ticker  sleep until 3.000 s
+   *         at Ticker.lambda$main$0(Ticker.java:12)
+   *         ... and 9 frames of fgbg and the JDK
+   * [2]*  Running  0.4 s  Task-2  holds the loop
+   *         at Main.lambda$main$1(Main.java:20)
+   *         ... and 6 frames of fgbg and the JDK
+   * [3]   Waiting  0.1 s  Task-3  Task-4
+   *         at Main.lambda$main$2(Main.java:25)
+   *         ... and 7 frames of fgbg and the JDK
+   * [4]   Running  0.1 s  Task-4  call running in fgbg-background-1
+   *         at Main.load(Main.java:31)
+   *         ... and 5 frames of fgbg and the JDK
+   * </pre>
+   *
+   * <p>Columns: the job number, marked {@code *} for the task whose step holds the loop now; the
+   * state in {@link #jobs()}'s words ({@code Pending}, {@code Ready}, {@code Running}, {@code
+   * Waiting}, and {@code Stuck} for a step seen holding the loop without awaiting); the age, in
+   * real time since the task was made (on a virtual clock too); the name; and what it awaits:
+   * {@code sleep until} its deadline on the loop's clock, the name of the task it awaits, {@code
+   * read from ...} of a stream, {@code call running in} a thread for a background call, a queue or
+   * a lock, as the job table names them. The stack follows, indented: a coroutine's is its
+   * virtual thread's, a background call's that of the thread running the call; the frames of the
+   * program come first, top first, and those of fgbg and the JDK below them are counted, not
+   * shown. A task not started yet, or one that follows a stage, has no stack.
+   *
+   * <p>Never waits for the loop: while it runs in another thread, or a step holds it, the listing
+   * is a copy read without it, which may be a moment old. Safe from any thread.
+   *
+   * @param loop the loop; null for the calling thread's
+   */
+  public static void ps(EventLoop loop) {
+    String text = Ps.text(loopOrCurrent(loop));
+    System.out.print(text);
+    System.out.flush();
   }
 
   /**

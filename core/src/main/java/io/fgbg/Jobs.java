@@ -67,6 +67,14 @@ final class Jobs {
   private final LinkedHashSet<AbstractTask<?>> cancelling = new LinkedHashSet<>();
   /** Print notices at the end of foreground runs. */
   volatile boolean notices = true;
+  /**
+   * Pending background calls, and pending tasks that follow a {@code CompletionStage} (jobs, and
+   * the stages tasks await): the work whose outcome comes from outside the loop, which a virtual
+   * clock waits for before it jumps (see EventSources.waitOnVirtualClock).
+   */
+  private int backgroundCalls;
+
+  private int followedStages;
 
   Jobs(EventSources sources, LoopExceptions exceptions) {
     this.sources = sources;
@@ -84,18 +92,48 @@ final class Jobs {
     counter = last;
   }
 
-  /** The loop's time, read without moving a ticking virtual clock. */
+  /** The loop's time. */
   long now() {
-    return sources.peekNow();
+    return sources.now();
+  }
+
+  /** The real time ({@link System#nanoTime()}) at which the loop's clock read {@code loopTime}. */
+  long realNanosAt(long loopTime) {
+    return sources.realNanosAt(loopTime);
   }
 
   void add(AbstractTask<?> task) {
     pending.add(task);
+    countOutside(task, 1);
+  }
+
+  /** A stage a task awaits, followed by a task that is not a job: made ({@code +1}) or done. */
+  void awaitedStage(int delta) {
+    followedStages += delta;
+  }
+
+  private void countOutside(AbstractTask<?> task, int delta) {
+    if (task instanceof BackgroundCall<?>) {
+      backgroundCalls += delta;
+    } else if (task instanceof StageTask<?>) {
+      followedStages += delta;
+    }
+  }
+
+  /** The background calls of the loop that are not done. */
+  int backgroundCalls() {
+    return backgroundCalls;
+  }
+
+  /** The tasks following a CompletionStage that are not done, jobs or not. */
+  int followedStages() {
+    return followedStages;
   }
 
   /** A job became done; {@code foreground}: the task of the run now going on, whose caller sees it. */
   void done(AbstractTask<?> task, boolean foreground) {
     pending.remove(task);
+    countOutside(task, -1);
     if (task.isCancelled() && task.isStillRunningAfterCancel()) {
       cancelling.add(task);
     }
@@ -236,6 +274,25 @@ final class Jobs {
         }
       }
     }
+  }
+
+  /**
+   * The tasks that are not done, in number order: with the baton, or read by a thread that cannot
+   * have it (a best-effort copy, read again if the holder changes the table meanwhile, a few times
+   * at most; then empty).
+   */
+  List<AbstractTask<?>> pendingCopy() {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      try {
+        List<AbstractTask<?>> rows = new ArrayList<>(pending);
+        rows.removeIf(task -> task == null);
+        rows.sort(BY_NUMBER);
+        return rows;
+      } catch (RuntimeException changing) { // the holder changed the table meanwhile
+        // read it again
+      }
+    }
+    return List.of();
   }
 
   /**

@@ -3,25 +3,25 @@ package io.fgbg;
 /**
  * The loop's clock, in nanoseconds from the loop's creation.
  *
- * <p>The real clock follows {@link System#nanoTime()}. The virtual clock, for tests, stands still
- * while the loop has work and jumps straight to the next timer when the loop would otherwise wait
- * for it (trio's "autojump" clock): a ticker that sleeps one second at a time runs for an hour of
- * loop time in a few milliseconds, with exactly the interleavings the real clock would give.
+ * <p>The real clock follows {@link System#nanoTime()}. The virtual clock ({@link VirtualClock},
+ * for tests) stands still while the loop has work and jumps straight to the next timer when the
+ * loop would otherwise wait for it (trio's "autojump" clock): a ticker that sleeps one second at a
+ * time runs for an hour of loop time in a few milliseconds, with the interleavings the real clock
+ * would give.
+ *
+ * <p>Thread regime: {@link #now()} may be read from any thread; only the thread holding the
+ * loop's baton moves a virtual clock.
  */
 abstract class LoopClock {
   /** The time now, in nanoseconds since the loop was created. */
   abstract long now();
 
-  /** The time now, without the tick a reading of a ticking virtual clock costs. */
-  long peek() {
-    return now();
-  }
-
-  /** True if waiting for a timer should jump the clock rather than wait. */
-  abstract boolean isVirtual();
-
-  /** Moves a virtual clock forward to {@code deadline}; the real clock ignores it. */
-  void advanceTo(long deadline) {}
+  /**
+   * The {@link System#nanoTime()} reading at which this clock read {@code loopTime}, for a time
+   * this clock has just read: its origin plus it on the real clock; on a virtual clock, which has
+   * no fixed relation to real time, the real time now.
+   */
+  abstract long realNanosAt(long loopTime);
 
   static LoopClock real() {
     long origin = System.nanoTime();
@@ -32,47 +32,14 @@ abstract class LoopClock {
       }
 
       @Override
-      boolean isVirtual() {
-        return false;
+      long realNanosAt(long loopTime) {
+        return origin + loopTime;
       }
     };
   }
 
-  /**
-   * A virtual clock. With {@code tickNanos} above zero every reading of the clock moves it on by
-   * that much: the loop's own work takes a little time, as on a real clock, but exactly the same
-   * amount every run, so that a sleep that started later also ends later, never at the very same
-   * instant.
-   */
-  static LoopClock virtual(long tickNanos) {
-    return new LoopClock() {
-      // Written only by the thread holding the loop's baton; volatile so that time() and the job
-      // table may read it from any thread (a test clock: the cost does not matter).
-      private volatile long now;
-
-      @Override
-      long now() {
-        long t = now + tickNanos;
-        now = t;
-        return t;
-      }
-
-      @Override
-      long peek() {
-        return now;
-      }
-
-      @Override
-      boolean isVirtual() {
-        return true;
-      }
-
-      @Override
-      void advanceTo(long deadline) {
-        if (deadline > now) {
-          now = deadline;
-        }
-      }
-    };
+  /** A virtual clock at 0: see {@link VirtualClock}. */
+  static VirtualClock virtual() {
+    return new VirtualClock();
   }
 }

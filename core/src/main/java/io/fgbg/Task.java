@@ -31,13 +31,25 @@ public interface Task<T> {
 
   /**
    * Names the task (asyncio's {@code Task.set_name}): {@link #name()} returns {@code name} from
-   * now on, and the job table and job notices show it. The job number does not change. Safe from
-   * any thread; never suspends.
+   * now on, and {@code toString()}, the job table, job notices, {@link Fgbg#ps()} and the messages
+   * that name the task ({@code "sleep of ticker was cancelled"}) show it. The job number does not
+   * change: {@link Fgbg#job(long)} finds the task by it whatever its name. The virtual thread that
+   * runs a coroutine's body takes the name too ({@link Thread#getName()}, as a thread dump shows
+   * it), at once on the loop's own thread or while the loop is idle, else as soon as the loop
+   * runs; a background call's thread is its executor's and keeps its own. Safe from any thread;
+   * never suspends.
+   *
+   * <pre>{@code
+   * Task<Void> t = scheduleCoroutine(ticker);
+   * t.setName("ticker");
+   * jobs();          // [1]+  Pending  0.0 s  ticker
+   * }</pre>
    *
    * <p>This default throws; the tasks fgbg makes all support naming.
    *
-   * @param name the new name
-   * @throws NullPointerException if {@code name} is null
+   * @param name the new name; any string, the empty one too
+   * @throws NullPointerException if {@code name} is null (the message says {@code name}, as
+   *     every null argument's does)
    * @throws UnsupportedOperationException if this implementation cannot be named
    */
   default void setName(String name) {

@@ -7,7 +7,11 @@ package io.fgbg;
  * deadline may lie in the past (a negative delay): the timer is due at once, and still runs in
  * deadline order with the other due timers.
  *
- * <p>Threads: {@code deadline} and {@code sequence} are fixed when it is made, by the thread
+ * <p>On a virtual clock ({@link VirtualClock}) the heap orders ties by {@code epoch} first, the
+ * iteration the timer was made in, so that a timer that ties with one made in an earlier
+ * iteration lands after it; on the real clock {@code epoch} is 0 and the order is the one below.
+ *
+ * <p>Threads: {@code deadline}, {@code sequence} and {@code epoch} are fixed when it is made, by the thread
  * holding the loop's baton, and the heap it sits in is touched only by that thread. {@link
  * #cancel()} may be called from any thread: it only sets the volatile flag of {@link
  * CallbackHandle} and drops the callback; it touches nothing of the loop's, so it needs no lock
@@ -18,11 +22,14 @@ package io.fgbg;
 final class TimerHandle extends CallbackHandle implements Comparable<TimerHandle> {
   final long deadline; // nanoseconds on the loop's clock; may be negative
   final long sequence;
+  /** On a virtual clock, the iteration it was made in (see VirtualClock); 0 on the real clock. */
+  final int epoch;
 
-  TimerHandle(long deadline, long sequence, Runnable callback) {
+  TimerHandle(long deadline, long sequence, int epoch, Runnable callback) {
     super(callback);
     this.deadline = deadline;
     this.sequence = sequence;
+    this.epoch = epoch;
   }
 
   @Override

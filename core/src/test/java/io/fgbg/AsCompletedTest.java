@@ -286,7 +286,7 @@ class AsCompletedTest extends LoopTestSupport {
 
   @Test
   void tasksOfTwoLoopsAreRefused() {
-    try (EventLoop other = EventLoop.createWithVirtualClock()) {
+    try (EventLoop other = EventLoop.createVirtual()) {
       Task<Integer> mine = scheduleCoroutine(() -> 1);
       Task<Integer> theirs = Fgbg.scheduleCoroutine(() -> 2, other);
       assertThatThrownBy(() -> Fgbg.asCompleted(List.of(mine, theirs), null))

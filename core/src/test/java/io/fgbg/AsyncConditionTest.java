@@ -386,7 +386,7 @@ class AsyncConditionTest extends LoopTestSupport {
 
   @Test
   void ambiguousLoops() throws Exception {
-    try (EventLoop other = EventLoop.createWithVirtualClock()) {
+    try (EventLoop other = EventLoop.createVirtual()) {
       // Wrong loop in the lock: a task of the other loop waited on it, so it is that loop's.
       AsyncLock lock = new AsyncLock();
       runInForeground(

@@ -331,7 +331,7 @@ class AsyncLockTest extends LoopTestSupport {
     runInForeground(lock.acquire()); // free: taken without waiting, so no loop is bound yet
     Task<Void> waiter = scheduleCoroutine(lock.acquire());
     runInForeground(sleep(ZERO)); // it waits: the lock is this loop's from now on
-    try (EventLoop other = EventLoop.createWithVirtualClock()) {
+    try (EventLoop other = EventLoop.createVirtual()) {
       assertThatThrownBy(() -> runInForeground(lock.acquire(), other))
           .isExactlyInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("acquire() of AsyncLock called from another event loop");

@@ -905,7 +905,7 @@ class AsyncQueueTest extends LoopTestSupport {
       AsyncQueue<Integer> q = new AsyncQueue<>();
       Task<Integer> getter = scheduleCoroutine(q.get());
       runInForeground(sleep(ZERO)); // it waits on the empty queue: the queue is this loop's now
-      try (EventLoop other = EventLoop.createWithVirtualClock()) {
+      try (EventLoop other = EventLoop.createVirtual()) {
         assertThatThrownBy(() -> runInForeground(q.get(), other))
             .isExactlyInstanceOf(IllegalStateException.class)
             .hasMessageStartingWith(
@@ -925,7 +925,7 @@ class AsyncQueueTest extends LoopTestSupport {
     void aQueueNoTaskHasWaitedOnIsNobodysAndServesAnyLoop() throws Exception {
       AsyncQueue<Integer> q = new AsyncQueue<>();
       q.putNowait(1); // plain code, before any task waited: no loop is bound
-      try (EventLoop other = EventLoop.createWithVirtualClock()) {
+      try (EventLoop other = EventLoop.createVirtual()) {
         assertThat(runInForeground(q.get(), other)).isEqualTo(1);
       }
     }

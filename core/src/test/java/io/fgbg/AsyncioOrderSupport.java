@@ -19,7 +19,8 @@ import java.util.concurrent.CancellationException;
  *
  * <p>Each test is one program written twice: in Python, as a scenario of {@code
  * src/test/resources/asyncio-order/scenarios.py} run with {@code asyncio.run(main())}, and in
- * Java, as {@code runInForeground(main)} on a fresh loop followed by {@code loop.close()}. Both
+ * Java, as {@code runInForeground(main)} on a fresh loop followed by {@code loop.close()}, once
+ * on the real clock and once on a virtual one ({@link EventLoop#createVirtual()}). Both
  * record events ("A1", "B-cancelled", "main-got-42") in the order they happen; the lists must be
  * equal. The two versions are kept statement for statement alike:
  *
@@ -43,18 +44,25 @@ abstract class AsyncioOrderSupport {
     events.add(event);
   }
 
-  /** Runs the Python twin of {@code scenario} and {@code main} under fgbg; the events must match. */
+  /**
+   * Runs the Python twin of {@code scenario}, and {@code main} under fgbg on the real clock and on
+   * a virtual one; the events must match.
+   */
   void assertSameOrderAsAsyncio(String scenario, Coroutine<?> main) {
     List<String> asyncio = AsyncioReference.events(scenario);
-    List<String> fgbg = runWithFgbg(main);
+    List<String> fgbg = runWithFgbg(main, EventLoop.create());
     assertThat(fgbg)
         .as("events of scenario %s under fgbg, compared with asyncio's", scenario)
+        .isEqualTo(asyncio);
+    events.clear();
+    List<String> virtual = runWithFgbg(main, EventLoop.createVirtual());
+    assertThat(virtual)
+        .as("events of scenario %s under fgbg on a virtual clock, compared with asyncio's", scenario)
         .isEqualTo(asyncio);
   }
 
   /** asyncio.run(main()) in fgbg terms; records how the run ended as the Python runner does. */
-  private List<String> runWithFgbg(Coroutine<?> main) {
-    EventLoop loop = EventLoop.create();
+  private List<String> runWithFgbg(Coroutine<?> main, EventLoop loop) {
     Object result = null;
     Exception failure = null;
     try {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class DroppedAtCloseTest {
   @Test
   void postsLeftInTheInboxWhenTheSourcesAreClearedAreToldIfTheyAsk() {
-    EventSources sources = new EventSources(LoopClock.virtual(0));
+    EventSources sources = new EventSources(LoopClock.virtual());
     List<String> events = new ArrayList<>();
     class Told implements Runnable, DroppedAtClose {
       @Override

@@ -111,7 +111,7 @@ class LoopCallAtTest extends LoopTestSupport {
 
   @Test
   void aClosedLoopRefusesCallAt() {
-    EventLoop closed = EventLoop.createWithVirtualClock();
+    EventLoop closed = EventLoop.createVirtual();
     closed.close();
     assertThatThrownBy(() -> closed.callAt(ZERO, () -> log("ran")))
         .isExactlyInstanceOf(IllegalStateException.class);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * asyncio's debug mode: a lower slow-step threshold, and reports that say where a task was made.
  */
 class LoopDebugModeTest {
-  private final EventLoop loop = EventLoop.createWithVirtualClock();
+  private final EventLoop loop = EventLoop.createVirtual();
 
   @AfterEach
   void close() {

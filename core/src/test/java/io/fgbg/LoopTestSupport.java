@@ -16,7 +16,7 @@ abstract class LoopTestSupport {
 
   @BeforeEach
   void bindAFreshLoop() {
-    loop = EventLoop.createWithVirtualClock();
+    loop = EventLoop.createVirtual();
     EventLoop.setCurrent(loop);
   }
 
@@ -28,5 +28,20 @@ abstract class LoopTestSupport {
 
   void log(String event) {
     events.add(event);
+  }
+
+  /**
+   * Waits (10 s at most) until a run of {@code loop}, in another thread, has nothing ready and
+   * waits for work: for a thread that must post, cancel or complete something while the loop
+   * waits, instead of sleeping and hoping it does by then.
+   */
+  static void awaitWaitingForWork(EventLoop loop) {
+    long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (!(loop.isRunning() && loop.dispatcher.isIdleFromOutside())) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("the loop never waited for work");
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+    }
   }
 }

@@ -251,8 +251,11 @@ class RegressionSecondRoundTest {
                               return null;
                             });
                     await(sleep(ZERO));
+                    long posted = loop.sources.backlog();
                     go.countDown();
-                    Thread.sleep(300); // the call returns while this step runs
+                    while (loop.sources.backlog() == posted) {
+                      Thread.onSpinWait(); // the call returns, and posts, while this step runs
+                    }
                     Task<Object> t =
                         scheduleCoroutine(
                             () -> {

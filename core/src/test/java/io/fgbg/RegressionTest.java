@@ -51,10 +51,12 @@ class RegressionTest {
           ofSeconds(10),
           () -> {
             CompletableFuture<Integer> cf = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> {
-              try { Thread.sleep(50); } catch (InterruptedException e) { }
-              cf.complete(7);
-            });
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      LoopTestSupport.awaitWaitingForWork(loop); // the await is pending
+                      cf.complete(7);
+                    });
             Object v = runInForeground(() -> await(cf.minimalCompletionStage()), loop);
             assertThat(v).isEqualTo(7);
           });

@@ -231,7 +231,7 @@ class ShieldTest extends LoopTestSupport {
 
   @Test
   void shieldingATaskOfAnotherLoopIsRefused() throws Exception {
-    try (EventLoop other = EventLoop.createWithVirtualClock()) {
+    try (EventLoop other = EventLoop.createVirtual()) {
       Task<Integer> foreign = Fgbg.scheduleCoroutine(() -> 1, other);
       assertThatThrownBy(() -> runInForeground(shield(foreign)))
           .isInstanceOf(IllegalStateException.class)

@@ -92,11 +92,7 @@ class ThreadsTest {
     Thread.ofPlatform()
         .start(
             () -> {
-              try {
-                Thread.sleep(50);
-              } catch (InterruptedException e) {
-                return;
-              }
+              LoopTestSupport.awaitWaitingForWork(loop); // for the far timer
               loop.callSoonThreadsafe(() -> loop.callSoon(() -> {}));
             });
     CompletableFuture<String> fromThread = new CompletableFuture<>();
@@ -124,7 +120,7 @@ class ThreadsTest {
             () -> {
               try {
                 sleeping.await();
-                Thread.sleep(20);
+                LoopTestSupport.awaitWaitingForWork(loop); // for the sleeper's timer
               } catch (InterruptedException e) {
                 return;
               }

@@ -29,7 +29,7 @@ class TimerCancelFromAnyThreadTest {
   void timeoutsMadeOnTheLoopAndCancelledElsewhereAreSweptSoTheHeapStaysNearItsLiveTimers()
       throws Exception {
     ExecutorService canceller = Executors.newSingleThreadExecutor();
-    try (SourcesDriver driver = new SourcesDriver(LoopClock.virtual(0), 4096)) {
+    try (SourcesDriver driver = new SourcesDriver(LoopClock.virtual(), 4096)) {
       EventSources sources = driver.sources;
       int live = 100;
       for (int i = 0; i < live; i++) {
@@ -52,7 +52,7 @@ class TimerCancelFromAnyThreadTest {
   @Test
   void onceAFloodOfTimersHasFiredTheSweepFollowsTheHeapDown() throws Exception {
     ExecutorService canceller = Executors.newSingleThreadExecutor();
-    try (SourcesDriver driver = new SourcesDriver(LoopClock.virtual(0), 4096)) {
+    try (SourcesDriver driver = new SourcesDriver(LoopClock.virtual(), 4096)) {
       EventSources sources = driver.sources;
       for (int i = 0; i < 10_000; i++) {
         sources.callLater(1, () -> {});
@@ -77,7 +77,7 @@ class TimerCancelFromAnyThreadTest {
     int count = 20_000;
     AtomicIntegerArray runs = new AtomicIntegerArray(count);
     ExecutorService cancellers = Executors.newFixedThreadPool(8);
-    try (SourcesDriver driver = new SourcesDriver(LoopClock.virtual(0), 4096)) {
+    try (SourcesDriver driver = new SourcesDriver(LoopClock.virtual(), 4096)) {
       EventSources sources = driver.sources;
       List<TimerHandle> timers = new ArrayList<>();
       for (int i = 0; i < count; i++) {

@@ -30,7 +30,7 @@ class TimersInThePastTest {
   void timersInThePastRunInDeadlineOrderAfterWhatIsReadyAsAsyncioRunsThem() {
     List<String> asyncio = AsyncioReference.printedBy("/timers/timers_in_the_past.py");
     List<String> events = new ArrayList<>();
-    try (SourcesDriver driver = new SourcesDriver(LoopClock.virtual(0), 4096)) {
+    try (SourcesDriver driver = new SourcesDriver(LoopClock.virtual(), 4096)) {
       EventSources sources = driver.sources;
       Runnable nested =
           () -> {
@@ -58,7 +58,7 @@ class TimersInThePastTest {
   @Test
   void callAtKeepsItsDeadlineExactlyAndFiresWhenTheClockReachesIt() {
     List<String> events = new ArrayList<>();
-    try (SourcesDriver driver = new SourcesDriver(LoopClock.virtual(0), 4096)) {
+    try (SourcesDriver driver = new SourcesDriver(LoopClock.virtual(), 4096)) {
       EventSources sources = driver.sources;
       TimerHandle past = sources.callAt(-7 * SECOND, () -> events.add("past"));
       TimerHandle future =
@@ -74,7 +74,7 @@ class TimersInThePastTest {
   @Test
   void deadlinesSaturateAtBothEndsAndTheFarthestStaysShortOfNoDeadline() {
     List<String> events = new ArrayList<>();
-    try (SourcesDriver driver = new SourcesDriver(LoopClock.virtual(0), 4096)) {
+    try (SourcesDriver driver = new SourcesDriver(LoopClock.virtual(), 4096)) {
       EventSources sources = driver.sources;
       TimerHandle latest = sources.callLater(Long.MAX_VALUE, () -> events.add("never"));
       TimerHandle atMax = sources.callAt(Long.MAX_VALUE, () -> events.add("never either"));
@@ -96,7 +96,7 @@ class TimersInThePastTest {
   void negativeDelaysAndCallAtOnTheLoopRunInDeadlineOrderAsInAsyncio() throws Exception {
     List<String> asyncio = AsyncioReference.printedBy("/timers/timers_in_the_past.py");
     List<String> events = new ArrayList<>();
-    try (EventLoop loop = EventLoop.createWithVirtualClock()) {
+    try (EventLoop loop = EventLoop.createVirtual()) {
       Runnable nested =
           () -> {
             events.add("nested");
