@@ -420,7 +420,11 @@ final class EventSources {
    */
   boolean hasWorkNow() {
     TimerHandle next = timers.peek();
-    return !inbox.isEmpty() || (next != null && next.deadline <= clock.peek());
+    if (!inbox.isEmpty() || next == null) {
+      return !inbox.isEmpty();
+    }
+    return next.isCancelled()
+        || (virtual != null ? virtual.isDue(next) : next.deadline <= clock.now());
   }
 
   private boolean watchesSockets() {
