@@ -123,6 +123,11 @@ final class LoopSubprocess implements Subprocess {
     return task;
   }
 
+  /** The transport of stdout, or null: for the tests that measure what it holds. */
+  ReadPipe stdoutPipe() {
+    return stdout;
+  }
+
   @Override
   public Integer returnCode() {
     return job.returnCode();

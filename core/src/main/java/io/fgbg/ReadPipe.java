@@ -96,12 +96,15 @@ final class ReadPipe extends PipeTransport {
   // ---- on the loop
 
   private void fed(byte[] chunk, int n) {
-    if (!closing) {
-      bytesFed += n;
-      reader.feed(ByteBuffer.wrap(chunk, 0, n)); // may pause us: before the thread looks again
+    try {
+      if (!closing) {
+        bytesFed += n;
+        reader.feed(ByteBuffer.wrap(chunk, 0, n)); // may pause us: before the thread looks again
+      }
+    } finally { // whatever happened, the thread is not left waiting for this chunk
+      inFlight = false;
+      LockSupport.unpark(thread);
     }
-    inFlight = false;
-    LockSupport.unpark(thread);
   }
 
   private void endOfStream() {

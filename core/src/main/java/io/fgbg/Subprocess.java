@@ -38,7 +38,8 @@ import java.util.List;
  * <p><b>Differences from asyncio.</b> {@link #waitExit()} returns when the child has exited, without
  * waiting for its pipes to be read (asyncio 3.11's {@code wait()} also waits for the pipes to
  * close). Signals reach the direct child only: the JDK has no process groups, so a child of the
- * child ({@code sh -c 'sleep 10'} runs {@code sleep} as one) lives on. {@link #terminate()} and
+ * child ({@code sh -c 'sleep 10'} runs {@code sleep} as one) lives on; and the pipes end with the
+ * direct child (asyncio reads them until every process that holds them has closed them). {@link #terminate()} and
  * {@link #kill()} of a child that has exited do nothing (asyncio raises {@code
  * ProcessLookupError}).
  */
@@ -70,9 +71,10 @@ public interface Subprocess {
   StreamWriter stdin();
 
   /**
-   * The reader of the child's standard output, if it was started as a pipe; it reads the end of
-   * the stream once the child (and every process that shares the pipe) has closed it. What is
-   * still in the pipe when the child exits stays readable. Never suspends.
+   * The reader of the child's standard output, if it was started as a pipe. What is in the pipe
+   * when the child exits stays readable; then the reader sees the end of the stream: the JDK
+   * closes a child's pipes once it has exited, so what a process the child started (and left
+   * running) writes afterwards may be lost. Never suspends.
    *
    * @return the reader, or null if stdout is not a pipe
    */
