@@ -38,6 +38,9 @@ final class ReadPipe extends PipeTransport {
   private long bytesFed;
   /** The reader was given the end of the stream, or a failure (the holder's). */
   private boolean ended;
+  /** How often the reader has paused and resumed this pipe (the holder's; for the tests). */
+  private int pauses;
+  private int resumes;
 
   /** Reads {@code in}, the child's {@code stream} ("stdout", "stderr"), from now on. Holder only. */
   ReadPipe(ProcessJob job, String stream, InputStream in, int limit) {
@@ -124,11 +127,13 @@ final class ReadPipe extends PipeTransport {
   @Override
   public void pauseReading() {
     paused = true;
+    pauses++;
   }
 
   @Override
   public void resumeReading() {
     paused = false;
+    resumes++;
     LockSupport.unpark(thread);
   }
 
@@ -168,6 +173,16 @@ final class ReadPipe extends PipeTransport {
   /** Bytes the thread has read from the pipe so far; any thread. */
   long bytesRead() {
     return bytesRead;
+  }
+
+  /** How often the reader has paused this pipe; baton holder only. */
+  int pauses() {
+    return pauses;
+  }
+
+  /** How often the reader has resumed this pipe; baton holder only. */
+  int resumes() {
+    return resumes;
   }
 
   /** Bytes the loop has fed to the reader so far; baton holder only. */
