@@ -219,7 +219,7 @@ class SubprocessJobsTest extends SubprocessLoopSupport {
   }
 
   @Test
-  void aChildsExitAtTheLoopsTimeOutOfWaitForIsNotLostAcrossRuns() throws Exception {
+  void anExitThatComesAfterAForegroundRunHasEndedIsTakenByTheNextRun() throws Exception {
     Subprocess p = shell("sleep 0.3; exit 2", quiet());
     assertThat(runInForeground(waitTasks(List.of(job(2)), ofSeconds(0))).pending()).hasSize(1);
     assertThat(foreground(p.waitExit())).isEqualTo(2);
