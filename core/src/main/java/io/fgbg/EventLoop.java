@@ -74,6 +74,8 @@ public final class EventLoop implements AutoCloseable {
   final SlowStepWatch watch;
   /** The tasks that are not done, and the finished jobs not yet reported. Baton holder only. */
   final Jobs jobs;
+  /** The child processes this loop started that still run, and their pipes' threads; any thread. */
+  final ChildWatcher children = new ChildWatcher();
   /** Made on first use; baton holder only. */
   private ExecutorService defaultExecutor;
   /** The exception handler, and the default one. */

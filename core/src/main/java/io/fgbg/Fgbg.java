@@ -1050,6 +1050,98 @@ public final class Fgbg {
     return Streams.openConnection(host, port, limit);
   }
 
+  // ------------------------------------------------------------------ subprocesses
+
+  /**
+   * A coroutine that starts {@code argv} as a child process, without a shell, with {@link
+   * SubprocessOptions#defaults()} (its stdin, stdout and stderr are the JVM's): asyncio's {@code
+   * create_subprocess_exec}. See {@link #createSubprocessExec(List, SubprocessOptions)}.
+   *
+   * <pre>{@code
+   * Subprocess sleeper = runInForeground(createSubprocessExec(List.of("sleep", "10")));
+   * jobs();   // [2]  Running  0.0 s  Task-2  pid 4242: sleep 10
+   * }</pre>
+   *
+   * @param argv the program (looked up on the {@code PATH}) and its arguments
+   * @return the coroutine; it never suspends, gives the running child, and throws an {@link
+   *     java.io.IOException} naming the command if it cannot start ("cannot start nosuch: No such
+   *     file or directory"), or {@link IllegalStateException} outside a task
+   * @throws NullPointerException if {@code argv} is or holds null
+   * @throws IllegalArgumentException if {@code argv} is empty
+   */
+  public static Coroutine<Subprocess> createSubprocessExec(List<String> argv) {
+    return Subprocesses.exec(argv, SubprocessOptions.defaults());
+  }
+
+  /**
+   * A coroutine that starts {@code argv} as a child process, without a shell: asyncio's {@code
+   * create_subprocess_exec}. The child is started by the task that runs the coroutine and belongs
+   * to that task's loop; it runs on its own from then on, whether or not the loop runs.
+   *
+   * <pre>{@code
+   * Subprocess cat = await(createSubprocessExec(List.of("cat"), SubprocessOptions.pipes()));
+   * cat.stdin().write("hello\n");
+   * cat.stdin().close();
+   * await(cat.stdout().readLine());   // "hello"
+   * await(cat.waitExit());            // 0
+   * }</pre>
+   *
+   * <p>The child is a job: {@link #jobs()} lists it while it runs, with its PID and command;
+   * cancelling the task of its {@link Subprocess#waitExit()} terminates it (SIGTERM, then SIGKILL
+   * after 2 s), and {@link EventLoop#close()} ends the children still running. Its streams started
+   * as pipes are read and written through the loop, as sockets are (see {@link Subprocess}).
+   *
+   * @param argv the program (looked up on the {@code PATH}) and its arguments
+   * @param options where the child's streams go, its directory and environment
+   * @return the coroutine; it never suspends, gives the running child, and throws an {@link
+   *     java.io.IOException} naming the command if it cannot start, or {@link
+   *     IllegalStateException} outside a task
+   * @throws NullPointerException if {@code argv} is or holds null, or {@code options} is null
+   * @throws IllegalArgumentException if {@code argv} is empty
+   */
+  public static Coroutine<Subprocess> createSubprocessExec(
+      List<String> argv, SubprocessOptions options) {
+    return Subprocesses.exec(argv, options);
+  }
+
+  /**
+   * A coroutine that runs {@code command} with {@code /bin/sh -c}, with {@link
+   * SubprocessOptions#defaults()}: asyncio's {@code create_subprocess_shell}. See {@link
+   * #createSubprocessShell(String, SubprocessOptions)}.
+   *
+   * @param command the shell command line
+   * @return the coroutine; it never suspends and gives the running shell; a command the shell
+   *     cannot find makes it exit with 127, as in a shell; it throws {@link IllegalStateException}
+   *     outside a task
+   * @throws NullPointerException if {@code command} is null
+   */
+  public static Coroutine<Subprocess> createSubprocessShell(String command) {
+    return Subprocesses.shell(command, SubprocessOptions.defaults());
+  }
+
+  /**
+   * A coroutine that runs {@code command} with {@code /bin/sh -c}: asyncio's {@code
+   * create_subprocess_shell}. The child is the shell, a job as {@link
+   * #createSubprocessExec(List, SubprocessOptions)} describes; the processes the shell starts are
+   * its children, which signals to the job do not reach (the JDK has no process groups): {@code
+   * exec} in the command line makes the program the job itself.
+   *
+   * <pre>{@code
+   * Subprocess sh = await(createSubprocessShell("ls | wc -l", SubprocessOptions.pipes()));
+   * Output out = await(sh.communicate(null));
+   * }</pre>
+   *
+   * @param command the shell command line
+   * @param options where the shell's streams go, its directory and environment
+   * @return the coroutine; it never suspends and gives the running shell; it throws {@link
+   *     IllegalStateException} outside a task
+   * @throws NullPointerException if {@code command} or {@code options} is null
+   */
+  public static Coroutine<Subprocess> createSubprocessShell(
+      String command, SubprocessOptions options) {
+    return Subprocesses.shell(command, options);
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /** The task running on this thread, or a clear error saying to use runInForeground. */

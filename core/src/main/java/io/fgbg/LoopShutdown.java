@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 final class LoopShutdown {
   /** How long close() waits, in all, for the task threads that have left the loop to end. */
   private static final Duration THREADS_DEADLINE = Duration.ofSeconds(10);
+  /** How long close() waits for the children it killed and their pipes' threads to end. */
+  private static final Duration CHILDREN_DEADLINE = Duration.ofSeconds(2);
 
   private final EventLoop loop;
   private final Thread self;
@@ -53,7 +55,33 @@ final class LoopShutdown {
     for (int round = 0; round < 3 && !abandoned && loop.jobs.hasPending(); round++) {
       abandoned = cancelPendingTasks();
     }
+    endChildren(abandoned);
     return abandoned;
+  }
+
+  /**
+   * The phases have ended every child whose job they cancelled (SIGTERM, then SIGKILL after its
+   * grace period). What is left (the phases were cut short, or cleanup started a child) is killed
+   * now, and the pipes' threads released; then, unless cut short, close() waits for the exits and
+   * those threads, {@link #CHILDREN_DEADLINE} at most.
+   */
+  private void endChildren(boolean abandoned) {
+    ChildWatcher children = loop.children;
+    if (children.isEmpty()) {
+      return;
+    }
+    children.endAll();
+    long deadline = System.nanoTime() + CHILDREN_DEADLINE.toNanos();
+    if (!abandoned
+        && !waitThroughOneInterrupt(() -> children.awaitAll(deadline))
+        && interrupts < 2) {
+      loop.reportException(
+          "child processes or their pipes still open "
+              + CHILDREN_DEADLINE.toSeconds()
+              + " s after close(), left behind (a process a child started may hold a pipe): "
+              + children.describeLeft(),
+          null);
+    }
   }
 
   /**

@@ -292,7 +292,7 @@ final class LoopStreamReader implements StreamReader {
     if (buf.length - buffered >= n) {
       System.arraycopy(buf, start, buf, 0, buffered);
     } else {
-      buf = Arrays.copyOfRange(buf, start, Math.max(buf.length * 2, buffered + n));
+      buf = Arrays.copyOfRange(buf, start, start + Math.max(buf.length * 2, buffered + n));
     }
     start = 0;
     end = buffered;

@@ -3,6 +3,8 @@ package io.fgbg.shell;
 import static io.fgbg.Fgbg.allTasks;
 import static io.fgbg.Fgbg.await;
 import static io.fgbg.Fgbg.callInBackground;
+import static io.fgbg.Fgbg.createSubprocessExec;
+import static io.fgbg.Fgbg.createSubprocessShell;
 import static io.fgbg.Fgbg.job;
 import static io.fgbg.Fgbg.jobs;
 import static io.fgbg.Fgbg.runInForeground;
@@ -23,6 +25,8 @@ import io.fgbg.Coroutine;
 import io.fgbg.QueueShutDownException;
 import io.fgbg.EventLoop;
 import io.fgbg.Server;
+import io.fgbg.Subprocess;
+import io.fgbg.SubprocessOptions;
 import io.fgbg.Task;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -39,7 +43,7 @@ import java.util.concurrent.Callable;
  * Replays the sessions of the original proposal as narrated scripts: each command is shown as a
  * user would type it at the prompt, then run, so that what it prints appears under it.
  *
- * <p>Run it with {@code bin/fgbg demo [tickers|threads|echo|pipeline|all]}. Job notices ({@code [1]-  Cancelled
+ * <p>Run it with {@code bin/fgbg demo [tickers|threads|echo|pipeline|jobs|all]}. Job notices ({@code [1]-  Cancelled
  * Task-1}) are printed by fgbg itself, on standard error, when a foreground run returns, as they
  * would be at the shell's prompt.
  */
@@ -60,12 +64,13 @@ public final class Demos {
     DEMOS.put("threads", Demos::threads);
     DEMOS.put("echo", Demos::echo);
     DEMOS.put("pipeline", Demos::pipeline);
+    DEMOS.put("jobs", Demos::childJobs);
   }
 
   private Demos() {}
 
   /**
-   * Runs the demo named on the command line ({@code tickers}, {@code threads}), or all of them
+   * Runs the demo named on the command line ({@code tickers}, {@code threads}, ...), or all of them
    * ({@code all}, the default), one after another on the main thread's loop.
    *
    * @param args the demo name
@@ -263,6 +268,95 @@ public final class Demos {
     runInForeground(waitTasks(List.of(p, c)));
     prompt("queue");
     out.println(queue);
+  }
+
+  /**
+   * Child processes as jobs: three real commands started from the prompt, their output read
+   * through the loop and interleaved, the job table with their PIDs, one cancelled as a shell's
+   * {@code kill %n}, and a Ctrl-C on a foreground {@code waitExit()}.
+   */
+  static void childJobs() throws Exception {
+    title("jobs: child processes as jobs of the loop, their output read through it");
+    say("createSubprocessShell runs a command line with /bin/sh -c, createSubprocessExec a program");
+    say("with its arguments; with pipes() the child's stdout is a StreamReader, read like a socket");
+    String tickerCommand = "i=1; while :; do echo tick $i; i=$((i+1)); sleep 0.3; done";
+    prompt(
+        "Subprocess ticker = runInForeground(createSubprocessShell(\"" + tickerCommand
+            + "\", SubprocessOptions.pipes()))");
+    Subprocess ticker =
+        runInForeground(createSubprocessShell(tickerCommand, SubprocessOptions.pipes()));
+    String counterScript = "for i in 1 2 3; do echo count $i; sleep 0.5; done";
+    prompt(
+        "Subprocess counter = runInForeground(createSubprocessExec(List.of(\"sh\", \"-c\", \""
+            + counterScript + "\"), SubprocessOptions.pipes()))");
+    Subprocess counter =
+        runInForeground(
+            createSubprocessExec(List.of("sh", "-c", counterScript), SubprocessOptions.pipes()));
+    prompt("Subprocess sleeper = runInForeground(createSubprocessExec(List.of(\"sleep\", \"60\")))");
+    Subprocess sleeper = runInForeground(createSubprocessExec(List.of("sleep", "60")));
+    say("they run on their own, like 'cmd &'; what they print waits in their pipes for the loop.");
+    say("Each is a job, listed with its PID and command:");
+    prompt("jobs()");
+    jobs();
+    show(
+        """
+        Coroutine<Void> echo(String name, Subprocess p) {
+            return () -> {
+                for (String line; (line = await(p.stdout().readLine())) != null; ) {
+                    System.out.println(name + ": " + line);
+                }
+                return null;
+            };
+        }""");
+    prompt(
+        "var t = scheduleCoroutine(echo(\"ticker\", ticker)); var c = scheduleCoroutine(echo(\"counter\","
+            + " counter))");
+    Task<Void> t = scheduleCoroutine(echo("ticker", ticker));
+    scheduleCoroutine(echo("counter", counter));
+    prompt("runInForeground(counter.waitExit())   // the loop runs: both outputs, as they come");
+    out.println(runInForeground(counter.waitExit()));
+    prompt("jobs()   // the counter has gone; waitExit() does not wait for its echo to read it all");
+    jobs();
+    long tickerJob = jobNumber(ticker);
+    say("cancelling a child's job is a shell's kill %" + tickerJob
+        + ": SIGTERM, and SIGKILL 2 s later if it is still alive");
+    prompt("job(" + tickerJob + ").cancel()");
+    out.println(job(tickerJob).cancel());
+    prompt("runInForeground(t)   // its echo task ends with the ticker's output");
+    out.println(runInForeground(t));
+    prompt("ticker.returnCode()   // -15: ended by fgbg's SIGTERM");
+    out.println(ticker.returnCode());
+    say("Ctrl-C on a foreground waitExit() ends the child, then returns to the prompt:");
+    prompt("runInForeground(sleeper.waitExit())   // Ctrl-C a second later");
+    Thread caller = Thread.currentThread();
+    EventLoop.current().callLater(ofSeconds(1), caller::interrupt); // the Ctrl-C, during the run
+    try {
+      out.println(runInForeground(sleeper.waitExit()));
+    } catch (InterruptedException e) {
+      out.println("^C");
+      out.println("|  Exception java.lang.InterruptedException: " + e.getMessage());
+    }
+    prompt("sleeper.returnCode()");
+    out.println(sleeper.returnCode());
+    prompt("jobs()   // nothing left: every child has exited and been reaped");
+    jobs();
+  }
+
+  /** The job number of {@code p}'s job, read from its "job N" in {@code toString()}. */
+  private static long jobNumber(Subprocess p) {
+    String text = p.toString();
+    int at = text.indexOf(", job ") + ", job ".length();
+    return Long.parseLong(text.substring(at, text.indexOf(',', at)));
+  }
+
+  /** Prints each line of {@code p}'s stdout as it comes, after {@code name}. */
+  private static Coroutine<Void> echo(String name, Subprocess p) {
+    return () -> {
+      for (String line; (line = await(p.stdout().readLine())) != null; ) {
+        out.println(name + ": " + line);
+      }
+      return null;
+    };
   }
 
   /** One step of the loop from the prompt, then the job table. */

@@ -165,6 +165,63 @@ class ShellTest {
   }
 
   @Test
+  void theJobsDemoRunsChildProcessesAsJobsCancelsOneAndInterruptsAForegroundWaitExit()
+      throws Exception {
+    String classPath = codeSource(Demos.class) + File.pathSeparator + codeSource(EventLoop.class);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process demo =
+        new ProcessBuilder(java, "-cp", classPath, Demos.class.getName(), "jobs")
+            .redirectErrorStream(true)
+            .start();
+    demo.getOutputStream().close();
+    String printed = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(demo.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(demo.exitValue()).as(printed).isZero();
+    // the age column is real time, the PIDs are the system's: read as "A s" and "pid N"
+    List<String> lines =
+        printed.lines()
+            .map(
+                l ->
+                    l.stripTrailing()
+                        .replaceAll("\\d+\\.\\d s", "A s")
+                        .replaceAll("pid \\d+", "pid N"))
+            .toList();
+    assertThat(lines)
+        .containsSubsequence(
+            "jshell> jobs()",
+            "[2]   Running  A s  Task-2  pid N: /bin/sh -c 'i=1; while :; do echo tick $i;"
+                + " i=$((i+1)); sleep 0.3; done'",
+            "[4]   Running  A s  Task-4  pid N: sh -c 'for i in 1 2 3; do echo count $i; sleep"
+                + " 0.5; done'",
+            "[6]   Running  A s  Task-6  pid N: sleep 60",
+            "jshell> runInForeground(counter.waitExit())   // the loop runs: both outputs, as they"
+                + " come",
+            "counter: count 1",
+            "counter: count 2",
+            "counter: count 3",
+            "0",
+            "jshell> job(2).cancel()",
+            "true",
+            "jshell> ticker.returnCode()   // -15: ended by fgbg's SIGTERM",
+            "-15",
+            "jshell> runInForeground(sleeper.waitExit())   // Ctrl-C a second later",
+            "^C",
+            "|  Exception java.lang.InterruptedException: foreground run of Task-10 interrupted"
+                + " (cancelled)",
+            "jshell> sleeper.returnCode()",
+            "-15");
+    // what the ticker printed while the loop ran, in its own order, among the counter's lines
+    List<String> ticks = lines.stream().filter(l -> l.startsWith("ticker: ")).toList();
+    assertThat(ticks).isNotEmpty();
+    for (int i = 0; i < ticks.size(); i++) {
+      assertThat(ticks.get(i)).isEqualTo("ticker: tick " + (i + 1));
+    }
+    // the last table lists no child
+    assertThat(lines.get(lines.size() - 1))
+        .isEqualTo("jshell> jobs()   // nothing left: every child has exited and been reaped");
+  }
+
+  @Test
   void whatABackgroundThreadPrintsWhileThePromptWaitsShowsUp() throws Exception {
     try (JShellSession session = new JShellSession()) {
       session.eval(
