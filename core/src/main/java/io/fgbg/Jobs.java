@@ -113,7 +113,7 @@ final class Jobs {
   }
 
   private void countOutside(AbstractTask<?> task, int delta) {
-    if (task instanceof BackgroundCall<?>) {
+    if (task instanceof BackgroundCall<?> || task instanceof ProcessJob) { // real-time work
       backgroundCalls += delta;
     } else if (task instanceof StageTask<?>) {
       followedStages += delta;
