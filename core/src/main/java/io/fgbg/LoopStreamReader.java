@@ -80,6 +80,11 @@ final class LoopStreamReader implements StreamReader {
     return exception;
   }
 
+  /** True while the reader holds its transport paused (its buffer is full). */
+  boolean isPausingTransport() {
+    return paused;
+  }
+
   // ---- StreamReader
 
   @Override
