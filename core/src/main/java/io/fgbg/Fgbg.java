@@ -1025,7 +1025,9 @@ public final class Fgbg {
    * (also {@link StreamWriter#startTls}). It first drains what was written in the clear, then
    * makes the handshake on the same socket, as a client if the connection was opened with {@code
    * openConnection}, as a server if a server accepted it. From then on the same reader and writer
-   * carry TLS; bytes the reader had already received stay readable, in the clear, before it.
+   * carry TLS. Bytes the reader had received but not read yet count as the start of the TLS
+   * stream (so plain text a peer pipelined after its STARTTLS command fails the handshake rather
+   * than being read as if it had come over TLS).
    *
    * <pre>{@code
    * writer.write("STARTTLS\n");

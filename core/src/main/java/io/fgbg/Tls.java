@@ -54,7 +54,10 @@ final class Tls {
 
   /**
    * Puts a TLS layer with {@code engine} between {@code stream} and its transport, and starts the
-   * handshake; returns at once (the caller awaits {@link SSLProtocol#awaitHandshake}).
+   * handshake; returns at once (the caller awaits {@link SSLProtocol#awaitHandshake}). Bytes the
+   * reader holds unread are taken as the first records of the TLS stream: a peer that starts its
+   * handshake before this side upgrades loses nothing, and plain text pipelined after a STARTTLS
+   * command can never be read as if it had come over TLS (it fails the handshake instead).
    *
    * @throws IllegalArgumentException if the stream's transport cannot carry TLS
    */
@@ -68,7 +71,11 @@ final class Tls {
         new SSLProtocol(stream.writer.loop(), below, engine, stream, timeoutNanos);
     below.setProtocol(ssl);
     stream.replaceTransport(ssl);
+    byte[] early = stream.reader.takeBuffered();
     ssl.start();
+    if (early.length > 0) { // arrived before the upgrade, unread: the start of the TLS stream
+      ssl.dataReceived(java.nio.ByteBuffer.wrap(early));
+    }
     return ssl;
   }
 

@@ -253,4 +253,41 @@ class DatagramEndpointTest extends StreamsLoopSupport {
     endpoint.close();
     peer.close();
   }
+
+  // ---- cases of CPython's test_events.py / test_base_events.py (docs/ported/tls-unix-datagrams.md)
+
+  @Test
+  void anIpv6EndpointEchoes() throws Exception { // test_create_datagram_endpoint_ipv6
+    InetSocketAddress any6 = new InetSocketAddress("::1", 0);
+    DatagramEndpoint a;
+    try {
+      a = runInForeground(openDatagramEndpoint(any6, null));
+    } catch (java.net.SocketException noIpv6) {
+      org.junit.jupiter.api.Assumptions.abort("skipped: no IPv6 loopback here (" + noIpv6 + ")");
+      return;
+    }
+    DatagramEndpoint b = runInForeground(openDatagramEndpoint(any6, a.localAddress()));
+    b.send("over IPv6".getBytes(UTF_8));
+    Datagram d = foreground(a.receive());
+
+    assertThat(new String(d.data(), UTF_8)).isEqualTo("over IPv6");
+    assertThat(d.from()).isEqualTo(b.localAddress());
+    assertThat(a.localAddress().getAddress()).isInstanceOf(java.net.Inet6Address.class);
+    a.close();
+    b.close();
+  }
+
+  @Test
+  void aPortInUseOrAnUnresolvedAddressFailsTheOpen() throws Exception { // ..._cant_bind, _addr_error
+    DatagramEndpoint taken = runInForeground(openDatagramEndpoint(ANY_LOOPBACK_PORT, null));
+
+    assertThatThrownBy(() -> runInForeground(openDatagramEndpoint(taken.localAddress(), null)))
+        .isInstanceOf(java.net.BindException.class);
+    assertThatThrownBy(
+            () ->
+                runInForeground(
+                    openDatagramEndpoint(InetSocketAddress.createUnresolved("nowhere.invalid", 9), null)))
+        .isInstanceOf(java.nio.channels.UnresolvedAddressException.class);
+    taken.close();
+  }
 }

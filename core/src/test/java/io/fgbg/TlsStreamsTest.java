@@ -418,11 +418,13 @@ class TlsStreamsTest extends StreamsLoopSupport {
     ConnectionHandler slow =
         (reader, writer) -> {
           await(startReading.waitSet());
-          serverSaw.add(sha256(await(reader.readExactly(4 * MIB))));
+          serverSaw.add(sha256(await(reader.readExactly(24 * MIB))));
         };
     Server server = runInForeground(startServer(slow, LOCALHOST, 0, CERTS.server()));
     Connection c = foreground(openConnection("localhost", server.port(), CERTS.client()));
-    byte[] upload = pattern(11, 4 * MIB);
+    // more than the kernel's socket buffers can take (at most 4 MiB sent and 6 MiB received by
+    // default on Linux), so that the writer must wait for the reader
+    byte[] upload = pattern(11, 24 * MIB);
 
     Task<Void> writer =
         scheduleCoroutine(
@@ -492,5 +494,134 @@ class TlsStreamsTest extends StreamsLoopSupport {
     assertThat(serverSaw.get(0)).isEqualTo("first");
     assertThat(serverSaw.get(1))
         .matches("SSLException: TLS renegotiation is not supported: the peer /127\\.0\\.0\\.1:\\d+ asked for one");
+  }
+
+  // ---- cases of CPython's test_ssl.py / test_sslproto.py (docs/ported/tls-unix-datagrams.md)
+
+  @Test
+  void whatWasWrittenIsFlushedBeforeCloseNotify() throws Exception { // test_flush_before_shutdown
+    byte[] blob = pattern(5, MIB);
+    ConnectionHandler writeAndLeave = (reader, writer) -> writer.write(blob); // no drain
+    Server server = runInForeground(startServer(writeAndLeave, LOCALHOST, 0, CERTS.server()));
+
+    List<String> got =
+        foreground(
+            () -> {
+              Connection c = await(openConnection("localhost", server.port(), CERTS.client()));
+              byte[] all = await(c.reader().read(-1)); // until close_notify
+              c.writer().close();
+              return List.of(sha256(all), "atEof " + c.reader().atEof());
+            });
+
+    assertThat(got).containsExactly(sha256(blob), "atEof true");
+    server.close();
+    foreground(server.waitClosed());
+  }
+
+  @Test
+  void cancellingAStartTlsThatWaitsClosesTheConnection() throws Exception { // test_start_tls_slow_client_cancel
+    try (ServerSocket silent = rawListener()) {
+      Connection c = foreground(openConnection(LOCALHOST, silent.getLocalPort()));
+      Task<Void> upgrading = scheduleCoroutine(startTls(c.writer(), CERTS.client(), "localhost"));
+      assertThat(pendingAfter(Duration.ofMillis(100), upgrading)).containsExactly(upgrading);
+
+      upgrading.cancel();
+
+      assertThatThrownBy(() -> foreground(upgrading))
+          .isInstanceOf(java.util.concurrent.CancellationException.class);
+      assertThat(c.writer().isClosing()).isTrue();
+      assertThatThrownBy(() -> foreground(c.reader().read(1)))
+          .isInstanceOf(SSLHandshakeException.class)
+          .hasMessage("the connection was closed during the TLS handshake");
+    }
+  }
+
+  @Test
+  void closingDuringTheHandshakeAbortsIt() throws Exception { // test_close_during_handshake
+    try (ServerSocket silent = rawListener()) {
+      Connection c = foreground(openConnection(LOCALHOST, silent.getLocalPort()));
+      Task<Void> upgrading = scheduleCoroutine(startTls(c.writer(), CERTS.client(), "localhost"));
+      assertThat(pendingAfter(Duration.ofMillis(100), upgrading)).containsExactly(upgrading);
+
+      c.writer().close();
+
+      assertThatThrownBy(() -> foreground(upgrading))
+          .isInstanceOf(SSLHandshakeException.class)
+          .hasMessage("the connection was closed during the TLS handshake");
+    }
+  }
+
+  @Test
+  void aPeerThatEndsTheStreamDuringTheHandshakeFailsIt() throws Exception { // test_eof_received_waiter
+    try (ServerSocket listener = rawListener()) {
+      Task<Void> hangUp =
+          callInBackground(
+              () -> {
+                acceptMade(listener).close();
+                return null;
+              });
+      assertThatThrownBy(() -> foreground(openConnection("localhost", listener.getLocalPort(), CERTS.client())))
+          .isInstanceOf(SSLHandshakeException.class)
+          .hasMessage("Remote host terminated the handshake");
+      foreground(hangUp);
+    }
+  }
+
+  @Test
+  void startTlsRefusesWhatItCannotUpgrade() throws Exception { // test_start_tls_wrong_args
+    Server server = runInForeground(startServer(ECHO_LINES, LOCALHOST, 0));
+    Connection c = foreground(openConnection(LOCALHOST, server.port()));
+    StreamWriter foreign =
+        new StreamWriter() {
+          public void write(byte[] data) {}
+          public void write(String text) {}
+          public Coroutine<Void> drain() { return () -> null; }
+          public void close() {}
+          public Coroutine<Void> waitClosed() { return () -> null; }
+          public boolean isClosing() { return false; }
+          public java.net.InetSocketAddress peerAddress() { return null; }
+        };
+
+    assertThatThrownBy(() -> startTls(c.writer(), null, "localhost"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("tls");
+    assertThatThrownBy(() -> foreign.startTls(CERTS.client(), "localhost"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("not a writer made by fgbg: ");
+    assertThatThrownBy(() -> openConnection("", server.port(), CERTS.client()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a TLS connection needs the server's host name, to check its certificate against");
+    c.writer().close();
+    assertThatThrownBy(() -> foreground(c.writer().startTls(CERTS.client(), "localhost")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("startTls() on a closed connection to /127.0.0.1:" + server.port());
+    server.close();
+    foreground(server.waitClosed());
+  }
+
+  @Test
+  void tlsRunsInsideTls() throws Exception { // test_create_server_ssl_over_ssl
+    ConnectionHandler inner =
+        (reader, writer) -> {
+          await(writer.startTls(CERTS.server(), null)); // a second layer, inside the first
+          ECHO_LINES.handle(reader, writer);
+        };
+    Server server = runInForeground(startServer(inner, LOCALHOST, 0, CERTS.server()));
+
+    String echoed =
+        foreground(
+            () -> {
+              Connection c = await(openConnection("localhost", server.port(), CERTS.client()));
+              await(c.writer().startTls(CERTS.client(), "localhost"));
+              c.writer().write("twice wrapped\n");
+              String line = await(c.reader().readLine());
+              c.writer().close();
+              await(c.writer().waitClosed());
+              return line + " over " + tlsVersion(c.writer());
+            });
+
+    assertThat(echoed).isEqualTo("twice wrapped over TLSv1.3");
+    server.close();
+    foreground(server.waitClosed());
   }
 }

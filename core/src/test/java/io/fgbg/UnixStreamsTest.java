@@ -171,4 +171,17 @@ class UnixStreamsTest extends StreamsLoopSupport {
         .isInstanceOf(ConnectException.class)
         .hasMessageContaining("Connection refused");
   }
+
+  @Test
+  void aNullPathOrHandlerIsRefused() { // test_create_unix_server_nopath_nosock, ..._connection_nopath_nosock
+    assertThatThrownBy(() -> startUnixServer(ECHO_LINES, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("path");
+    assertThatThrownBy(() -> startUnixServer(null, dir.resolve("x.sock")))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("handler");
+    assertThatThrownBy(() -> openUnixConnection(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("path");
+  }
 }
