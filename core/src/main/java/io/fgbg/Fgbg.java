@@ -1142,6 +1142,150 @@ public final class Fgbg {
     return Subprocesses.shell(command, options);
   }
 
+  // ------------------------------------------------------------------ TLS, Unix sockets, datagrams
+
+  /**
+   * A coroutine that opens a TLS connection: asyncio's {@code open_connection(host, port,
+   * ssl=context)}. It connects as {@link #openConnection(String, int)} does, then makes the TLS
+   * handshake; the reader and writer it returns behave as a plain connection's (limits, drain,
+   * the end of the stream once the peer's close_notify arrives), and the writer's {@code close()}
+   * sends close_notify. The server name sent (SNI) is {@code host}, and the server's certificate
+   * must name it, by the rules of HTTPS: a host name among its DNS names, an IP literal among its IP
+   * addresses. TLS 1.2 and 1.3, as {@code tls} enables them; no renegotiation.
+   *
+   * <pre>{@code
+   * Connection c = await(openConnection("example.org", 443, SSLContext.getDefault()));
+   * }</pre>
+   *
+   * @param host the server's name or IP literal, which its certificate must name
+   * @param port the server's port
+   * @param tls the context: its trust managers decide which certificates are trusted
+   * @return the coroutine; it suspends while the name is resolved, the connection made and the
+   *     handshake done, and throws {@link javax.net.ssl.SSLException} if the handshake fails (a
+   *     certificate that is not trusted or does not name {@code host}, a peer that does not speak
+   *     TLS) or takes longer than 60 s (asyncio's {@code ssl_handshake_timeout}), {@link
+   *     java.net.ConnectException} if the connection is refused
+   * @throws NullPointerException if {@code tls} is null
+   * @throws IllegalArgumentException if {@code port} is not in 0..65535, or {@code host} is null
+   *     or empty (there is no name to check the certificate against)
+   */
+  public static Coroutine<Connection> openConnection(
+      String host, int port, javax.net.ssl.SSLContext tls) {
+    Objects.requireNonNull(tls, "tls");
+    return Streams.openConnection(host, port, Streams.DEFAULT_LIMIT, tls);
+  }
+
+  /**
+   * A coroutine that starts a TLS server: asyncio's {@code start_server(..., ssl=context)}. Each
+   * connection makes its TLS handshake first; {@code handler} runs, as a new task, once it has
+   * succeeded, with a reader and writer that behave as a plain connection's. A failed handshake
+   * (a client that does not speak TLS, or refuses the certificate) closes that connection alone;
+   * as in asyncio, it is reported to the loop's exception handler only in debug mode. A handshake
+   * that takes longer than 60 s fails.
+   *
+   * @param handler what to do with each connection, once its handshake is done
+   * @param host the address or name to listen on; "" or null for all interfaces
+   * @param port the port; 0 for an ephemeral one
+   * @param tls the context: its key managers hold the server's certificate and key
+   * @return the coroutine; it suspends only while a host name is resolved, and throws the {@link
+   *     java.io.IOException} of a failed bind
+   * @throws NullPointerException if {@code handler} or {@code tls} is null
+   * @throws IllegalArgumentException if {@code port} is not in 0..65535
+   */
+  public static Coroutine<Server> startServer(
+      ConnectionHandler handler, String host, int port, javax.net.ssl.SSLContext tls) {
+    Objects.requireNonNull(tls, "tls");
+    return Streams.startServer(handler, host, port, Streams.DEFAULT_LIMIT, tls);
+  }
+
+  /**
+   * A coroutine that upgrades an open connection to TLS in place: asyncio's {@code start_tls}
+   * (also {@link StreamWriter#startTls}). It first drains what was written in the clear, then
+   * makes the handshake on the same socket, as a client if the connection was opened with {@code
+   * openConnection}, as a server if a server accepted it. From then on the same reader and writer
+   * carry TLS. Bytes the reader had received but not read yet count as the start of the TLS
+   * stream (so plain text a peer pipelined after its STARTTLS command fails the handshake rather
+   * than being read as if it had come over TLS).
+   *
+   * <pre>{@code
+   * writer.write("STARTTLS\n");
+   * await(reader.readLine());                        // the server's go-ahead
+   * await(startTls(writer, context, "mail.example.org"));
+   * }</pre>
+   *
+   * @param writer the writer of the connection
+   * @param tls the context
+   * @param serverName a client's: the name sent (SNI) and checked against the certificate by the
+   *     rules of HTTPS; null for neither (asyncio's {@code server_hostname=''}); a server's side
+   *     does not use it
+   * @return the coroutine; it suspends for the drain and the handshake, and throws {@link
+   *     javax.net.ssl.SSLException} if the handshake fails or takes longer than 60 s (the
+   *     connection is closed then), {@link IllegalStateException} if the connection is closed
+   * @throws NullPointerException if {@code writer} or {@code tls} is null
+   * @throws IllegalArgumentException if {@code writer} is not the writer of a socket connection
+   *     made by fgbg
+   */
+  public static Coroutine<Void> startTls(
+      StreamWriter writer, javax.net.ssl.SSLContext tls, String serverName) {
+    return Tls.startTls(writer, tls, serverName, SSLProtocol.HANDSHAKE_TIMEOUT_NANOS);
+  }
+
+  /**
+   * A coroutine that starts a server on a Unix domain socket: asyncio's {@code start_unix_server}.
+   * It serves as {@link #startServer(ConnectionHandler, String, int)} does; its writers' {@code
+   * peerAddress()} is null and its {@code port()} throws {@link IllegalStateException} ({@code
+   * addresses()} is empty). A socket file already at {@code path} is taken as stale and replaced
+   * (asyncio 3.13); the server removes the file when it closes.
+   *
+   * @param handler what to do with each connection
+   * @param path the socket file to make
+   * @return the coroutine; it does not suspend, and throws {@link java.net.BindException} (an
+   *     {@link java.io.IOException}) if another kind of file is at {@code path}, the {@code
+   *     IOException} of a path that cannot be made
+   * @throws NullPointerException if {@code handler} or {@code path} is null
+   */
+  public static Coroutine<Server> startUnixServer(
+      ConnectionHandler handler, java.nio.file.Path path) {
+    return UnixStreams.startServer(handler, path, Streams.DEFAULT_LIMIT);
+  }
+
+  /**
+   * A coroutine that opens a connection to a Unix domain socket: asyncio's {@code
+   * open_unix_connection}. The writer's {@code peerAddress()} is null.
+   *
+   * @param path the server's socket file
+   * @return the coroutine; it suspends while the connection is made, and throws the {@link
+   *     java.io.IOException} of a failed connect: {@link java.net.ConnectException} if nobody
+   *     listens there, {@link java.net.SocketException} if there is no such file
+   * @throws NullPointerException if {@code path} is null
+   */
+  public static Coroutine<Connection> openUnixConnection(java.nio.file.Path path) {
+    return UnixStreams.openConnection(path, Streams.DEFAULT_LIMIT);
+  }
+
+  /**
+   * A coroutine that opens a UDP endpoint: asyncio's {@code create_datagram_endpoint(local_addr=,
+   * remote_addr=)}. With {@code local} it binds there (port 0: an ephemeral one); without it, to an
+   * ephemeral port of every interface. With {@code remote} it is connected: {@code send(data)}
+   * goes there, only its datagrams are received, and an ICMP error for it fails the next {@code
+   * receive()}. An IPv4 address (of {@code local}, else of {@code remote}) makes an IPv4 socket.
+   *
+   * <pre>{@code
+   * DatagramEndpoint client = await(openDatagramEndpoint(null, new InetSocketAddress("127.0.0.1", port)));
+   * client.send("ping".getBytes());
+   * Datagram reply = await(client.receive());
+   * }</pre>
+   *
+   * @param local where to bind; null for an ephemeral port of every interface
+   * @param remote where to connect; null for none
+   * @return the coroutine; it does not suspend, and throws the {@link java.io.IOException} of a
+   *     failed bind or connect
+   */
+  public static Coroutine<DatagramEndpoint> openDatagramEndpoint(
+      java.net.InetSocketAddress local, java.net.InetSocketAddress remote) {
+    return LoopDatagramEndpoint.open(local, remote);
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /** The task running on this thread, or a clear error saying to use runInForeground. */

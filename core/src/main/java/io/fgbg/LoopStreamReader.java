@@ -80,6 +80,19 @@ final class LoopStreamReader implements StreamReader {
     return exception;
   }
 
+  /**
+   * Removes and returns every byte buffered and not read yet: startTls hands them to the TLS
+   * layer, whose first records they are.
+   */
+  byte[] takeBuffered() {
+    return take(end - start);
+  }
+
+  /** True while the reader holds its transport paused (its buffer is full). */
+  boolean isPausingTransport() {
+    return paused;
+  }
+
   // ---- StreamReader
 
   @Override

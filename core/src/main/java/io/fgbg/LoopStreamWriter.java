@@ -15,11 +15,12 @@ import java.util.Objects;
  * <p>Invariants: only the thread holding the loop's baton touches its state; the public methods
  * take the baton (or refuse, if the loop runs in another thread), and refuse the tasks of other
  * loops before they touch anything. {@link #isClosing} and {@link #peerAddress} may be read from
- * any thread (a volatile flag of the transport, a final field).
+ * any thread (a volatile flag of the transport, a final field). {@code transport} changes only on
+ * the loop, when {@code startTls} puts the TLS layer under the writer (volatile: read anywhere).
  */
 final class LoopStreamWriter implements StreamWriter {
   private final EventLoop loop;
-  private final Transport transport;
+  private volatile Transport transport; // replaced by startTls with the TLS layer; any thread reads
   private final LoopStreamReader reader;
   private final LoopFuture<Void> closed;
   private final ArrayList<LoopFuture<Void>> drainWaiters = new ArrayList<>(1);
@@ -121,6 +122,26 @@ final class LoopStreamWriter implements StreamWriter {
   @Override
   public String toString() {
     return "StreamWriter[" + transport.name() + (transport.isClosing() ? ", closing" : "") + "]";
+  }
+
+  /** The loop the writer belongs to. */
+  EventLoop loop() {
+    return loop;
+  }
+
+  /** What carries the bytes now. */
+  Transport transport() {
+    return transport;
+  }
+
+  /** startTls: the TLS layer carries the bytes from now on. */
+  void setTransport(Transport replacement) {
+    transport = replacement;
+  }
+
+  /** The reader of the same connection. */
+  LoopStreamReader reader() {
+    return reader;
   }
 
   // ---- from the transport

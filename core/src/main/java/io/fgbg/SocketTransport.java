@@ -2,6 +2,8 @@ package io.fgbg;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -11,26 +13,31 @@ import java.util.function.Consumer;
 
 /**
  * A connected, non-blocking socket on the loop's selector: asyncio's {@code
- * _SelectorSocketTransport} with its {@code StreamReaderProtocol}. It reads whatever arrives into
- * its {@link LoopStreamReader}, sends what its {@link LoopStreamWriter} writes (at once when the
- * socket takes it, else from a buffer as the socket drains), and closes the socket once the
- * buffer is sent.
+ * _SelectorSocketTransport}. It hands whatever arrives to its {@link Protocol} (a {@link
+ * StreamProtocol}, or the TLS layer in front of one), sends what is written (at once when the
+ * socket takes it, else from a buffer as the socket drains), and closes the socket once the buffer
+ * is sent. A TCP socket or a Unix domain socket alike; a Unix one has no peer address.
  *
  * <p>Invariants: only the thread holding the loop's baton touches it. The selector watches for
  * reading while {@link #isReading()}, and for writing while bytes are buffered. {@code lost} is set
- * once {@link #connectionLost} is scheduled: from then on writes are dropped. {@code closing} is
- * the one field other threads read ({@link StreamWriter#isClosing}): volatile, written only by the
- * baton holder.
+ * once {@link #connectionLost} is scheduled: from then on writes are dropped. {@code protocol} is
+ * set before the first readiness can run, and replaced only by {@code startTls}. {@code closing}
+ * is the one field other threads read ({@link StreamWriter#isClosing}): volatile, written only by
+ * the baton holder.
+ *
+ * <p>The plain path costs what it did before the protocol seam: the bytes read go from the
+ * selector's read buffer to the reader's array in one copy ({@link StreamProtocol#dataReceived}),
+ * and a write goes to the socket from the caller's array.
  */
-final class SocketTransport implements Transport, Runnable {
+final class SocketTransport implements ProtocolTransport, Runnable {
 
   private final EventLoop loop;
   private final SelectorEvents io;
   private final SocketChannel channel;
   private final SelectionKey key;
   private final InetSocketAddress peer;
-  final LoopStreamReader reader;
-  final LoopStreamWriter writer;
+  private final String name;
+  private Protocol protocol;
   /** Told once the socket is closed (a server keeps its open connections with it); may be null. */
   private final Consumer<SocketTransport> onClosed;
 
@@ -46,23 +53,29 @@ final class SocketTransport implements Transport, Runnable {
 
   /**
    * Takes over {@code channel}, connected and non-blocking, with {@code key} if it is registered
-   * already (a client's connect), and starts reading.
+   * already (a client's connect), and starts reading: the caller sets the protocol with {@link
+   * #setProtocol} before it returns to the loop.
    */
   SocketTransport(
-      EventLoop loop,
-      SocketChannel channel,
-      SelectionKey key,
-      int limit,
-      Consumer<SocketTransport> onClosed)
+      EventLoop loop, SocketChannel channel, SelectionKey key, Consumer<SocketTransport> onClosed)
       throws IOException {
     this.loop = loop;
     this.io = Streams.selector(loop); // the first socket opens it: an IOException if it cannot
     this.channel = channel;
-    this.peer = (InetSocketAddress) channel.getRemoteAddress();
+    SocketAddress remote = channel.getRemoteAddress();
+    if (remote instanceof InetSocketAddress inet) {
+      this.peer = inet;
+      this.name = String.valueOf(inet);
+    } else { // a Unix socket: an accepted one's peer is unnamed, so it is named after the server's
+      this.peer = null;
+      SocketAddress local = channel.getLocalAddress();
+      String path = remote instanceof UnixDomainSocketAddress u ? u.getPath().toString() : "";
+      if (path.isEmpty() && local instanceof UnixDomainSocketAddress u) {
+        path = u.getPath().toString();
+      }
+      this.name = "unix:" + path;
+    }
     this.onClosed = onClosed;
-    this.reader = new LoopStreamReader(loop, limit);
-    this.writer = new LoopStreamWriter(loop, this, reader);
-    reader.setTransport(this, String.valueOf(peer));
     interest = SelectionKey.OP_READ;
     if (key == null) {
       this.key = io.register(channel, interest, this); // ClosedChannelException: not served
@@ -73,6 +86,31 @@ final class SocketTransport implements Transport, Runnable {
     }
   }
 
+  /** A plain stream over a new transport of {@code channel}: its reader and writer. */
+  static StreamProtocol stream(
+      EventLoop loop,
+      SocketChannel channel,
+      SelectionKey key,
+      int limit,
+      boolean serverSide,
+      Consumer<SocketTransport> onClosed)
+      throws IOException {
+    SocketTransport transport = new SocketTransport(loop, channel, key, onClosed);
+    StreamProtocol stream = new StreamProtocol(loop, transport, limit, serverSide);
+    transport.protocol = stream;
+    return stream;
+  }
+
+  @Override
+  public Protocol protocol() {
+    return protocol;
+  }
+
+  @Override
+  public void setProtocol(Protocol protocol) {
+    this.protocol = protocol;
+  }
+
   @Override
   public InetSocketAddress peerAddress() {
     return peer;
@@ -80,7 +118,7 @@ final class SocketTransport implements Transport, Runnable {
 
   @Override
   public String name() {
-    return String.valueOf(peer);
+    return name;
   }
 
   @Override
@@ -139,11 +177,11 @@ final class SocketTransport implements Transport, Runnable {
     }
     if (n > 0) {
       in.flip();
-      reader.feed(in);
+      protocol.dataReceived(in);
     } else if (n < 0) {
       eofReceived = true; // the peer will send no more; writing may go on (a half-close)
       updateInterest();
-      reader.feedEof();
+      protocol.eofReceived();
     }
   }
 
@@ -171,7 +209,7 @@ final class SocketTransport implements Transport, Runnable {
     updateInterest();
     if (!writingPaused && buffered > HIGH_WATER) {
       writingPaused = true;
-      writer.pauseWriting();
+      protocol.pauseWriting();
     }
   }
 
@@ -191,7 +229,7 @@ final class SocketTransport implements Transport, Runnable {
     }
     if (writingPaused && buffered <= LOW_WATER) {
       writingPaused = false;
-      writer.resumeWriting();
+      protocol.resumeWriting();
     }
     if (buffered == 0) {
       updateInterest();
@@ -237,12 +275,7 @@ final class SocketTransport implements Transport, Runnable {
   private void connectionLost(IOException failure) {
     lost = true;
     try {
-      if (failure == null) {
-        reader.feedEof();
-      } else {
-        reader.setException(failure);
-      }
-      writer.connectionLost(failure);
+      protocol.connectionLost(failure);
     } finally {
       io.release(key);
       if (onClosed != null) {
@@ -253,7 +286,7 @@ final class SocketTransport implements Transport, Runnable {
 
   @Override
   public String toString() {
-    return "SocketTransport[" + peer + (closing ? ", closing" : "") + ", " + buffered
+    return "SocketTransport[" + name + (closing ? ", closing" : "") + ", " + buffered
         + " bytes to send]";
   }
 }

@@ -75,7 +75,28 @@ public interface StreamWriter {
   /**
    * The peer's address.
    *
-   * @return the address the connection was made with
+   * @return the address the connection was made with; null for a Unix domain socket
    */
   InetSocketAddress peerAddress();
+
+  /**
+   * A coroutine that upgrades the connection to TLS in place: asyncio's {@code
+   * StreamWriter.start_tls}, the same as {@link Fgbg#startTls(StreamWriter,
+   * javax.net.ssl.SSLContext, String)}. It drains what was written, then makes the handshake as
+   * the side the connection was made on (a client if it was opened, a server if it was accepted);
+   * afterwards this writer and its reader carry TLS.
+   *
+   * @param tls the context
+   * @param serverName a client's: the name sent (SNI) and checked against the certificate; null
+   *     for neither; a server's side does not use it
+   * @return the coroutine; it suspends for the drain and the handshake, and throws {@link
+   *     javax.net.ssl.SSLException} if the handshake fails or takes longer than 60 s (the
+   *     connection is closed then), {@link IllegalStateException} if the connection is closed
+   * @throws NullPointerException if {@code tls} is null
+   * @throws IllegalArgumentException if this is not the writer of a socket connection made by
+   *     fgbg
+   */
+  default Coroutine<Void> startTls(javax.net.ssl.SSLContext tls, String serverName) {
+    return Fgbg.startTls(this, tls, serverName);
+  }
 }

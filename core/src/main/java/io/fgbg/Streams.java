@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -11,11 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * Opening servers and connections, behind {@link Fgbg#startServer} and {@link
- * Fgbg#openConnection}: asyncio's {@code start_server} and {@code open_connection}; and the
- * check that keeps each stream and server to its own loop.
+ * Fgbg#openConnection}: asyncio's {@code start_server} and {@code open_connection}, with or without
+ * TLS; and the check that keeps each stream, server and datagram endpoint to its own loop.
  *
  * <p>A stream or a server belongs to the loop that made it. Its methods refuse a task (or a
  * callback run by a task's thread) of another loop with an {@link IllegalStateException}, before
@@ -30,18 +32,32 @@ final class Streams {
   private Streams() {}
 
   static Coroutine<Server> startServer(ConnectionHandler handler, String host, int port, int limit) {
+    return startServer(handler, host, port, limit, null);
+  }
+
+  static Coroutine<Connection> openConnection(String host, int port, int limit) {
+    return openConnection(host, port, limit, null);
+  }
+
+  /** The same, with TLS on each connection when {@code tls} is not null. */
+  static Coroutine<Server> startServer(
+      ConnectionHandler handler, String host, int port, int limit, SSLContext tls) {
     Objects.requireNonNull(handler, "handler");
     checkPortAndLimit(port, limit);
     return () -> {
       CoroutineTask<?> task = Fgbg.requireTask("startServer");
       InetAddress[] hosts =
           host == null || host.isEmpty() ? new InetAddress[] {null} : resolve(task, host);
-      return TcpServer.listen(task.loop, handler, hosts, port, limit);
+      return TcpServer.listen(task.loop, handler, hosts, port, limit, tls);
     };
   }
 
-  static Coroutine<Connection> openConnection(String host, int port, int limit) {
+  static Coroutine<Connection> openConnection(String host, int port, int limit, SSLContext tls) {
     checkPortAndLimit(port, limit);
+    if (tls != null && (host == null || host.isEmpty())) {
+      throw new IllegalArgumentException(
+          "a TLS connection needs the server's host name, to check its certificate against");
+    }
     return () -> {
       CoroutineTask<?> task = Fgbg.requireTask("openConnection");
       InetAddress[] addresses =
@@ -49,10 +65,12 @@ final class Streams {
               ? new InetAddress[] {InetAddress.getLoopbackAddress()}
               : resolve(task, host);
       IOException failure = null;
+      StreamProtocol stream = null;
       for (InetAddress address : addresses) { // each in turn, as asyncio tries them
         try {
-          SocketTransport transport = connect(task, new InetSocketAddress(address, port), limit);
-          return new StreamConnection(transport.reader, transport.writer);
+          InetSocketAddress to = new InetSocketAddress(address, port);
+          stream = connect(task, SocketChannel.open(), to, limit);
+          break;
         } catch (IOException e) {
           if (failure == null) {
             failure = e;
@@ -61,18 +79,31 @@ final class Streams {
           }
         }
       }
-      throw failure;
+      if (stream == null) {
+        throw failure;
+      }
+      if (tls != null) { // on the connection made, as asyncio's create_connection(ssl=)
+        Tls.upgrade(
+            task, stream, Tls.clientEngine(tls, host, port), SSLProtocol.HANDSHAKE_TIMEOUT_NANOS);
+      }
+      return new StreamConnection(stream.reader, stream.writer);
     };
   }
 
-  private static SocketTransport connect(CoroutineTask<?> task, InetSocketAddress address, int limit)
+  /**
+   * Connects {@code channel} (new, unconnected) to {@code address}, suspending {@code task} while
+   * the connection is made, and makes a stream of it; nothing stays open if it fails.
+   */
+  static StreamProtocol connect(
+      CoroutineTask<?> task, SocketChannel channel, SocketAddress address, int limit)
       throws Exception {
     EventLoop loop = task.loop;
-    SocketChannel channel = SocketChannel.open();
     SelectionKey key = null;
     try {
       channel.configureBlocking(false);
-      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      if (address instanceof InetSocketAddress) {
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      }
       if (!channel.connect(address)) {
         key = selector(loop).register(channel, SelectionKey.OP_CONNECT, null);
         do {
@@ -81,7 +112,7 @@ final class Streams {
           task.await(ready);
         } while (!channel.finishConnect());
       }
-      return new SocketTransport(loop, channel, key, limit, null);
+      return SocketTransport.stream(loop, channel, key, limit, false, null);
     } catch (Throwable e) { // refused, out of descriptors, cancelled, ...: nothing may stay open
       if (key != null) {
         loop.io().release(key);
@@ -92,9 +123,14 @@ final class Streams {
     }
   }
 
+  /** True for an IPv4 or IPv6 address written out, which is parsed rather than looked up. */
+  static boolean isIpLiteral(String host) {
+    return IP_LITERAL.matcher(host).matches();
+  }
+
   /** The addresses of {@code host}; a name is resolved on a background thread, as asyncio does. */
   private static InetAddress[] resolve(CoroutineTask<?> task, String host) throws Exception {
-    if (IP_LITERAL.matcher(host).matches()) {
+    if (isIpLiteral(host)) {
       return InetAddress.getAllByName(host); // a literal: parsed, never looked up
     }
     CompletableFuture<InetAddress[]> lookup =
@@ -151,6 +187,7 @@ final class Streams {
           case LoopStreamReader reader -> reader.describe();
           case LoopStreamWriter writer -> writer.describe();
           case TcpServer server -> server.describe();
+          case LoopDatagramEndpoint endpoint -> endpoint.describe();
           default -> String.valueOf(subject);
         };
     return new IllegalStateException(
@@ -174,5 +211,5 @@ final class Streams {
   }
 
   /** A client connection: the reader and writer of one transport. */
-  private record StreamConnection(StreamReader reader, StreamWriter writer) implements Connection {}
+  record StreamConnection(StreamReader reader, StreamWriter writer) implements Connection {}
 }

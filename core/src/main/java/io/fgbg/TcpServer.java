@@ -11,14 +11,23 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import javax.net.ssl.SSLContext;
 
 /**
  * fgbg's {@link Server}: listening sockets on the loop's selector (asyncio's {@code Server} with
  * {@code _accept_connection}). Each accepted connection gets a {@link SocketTransport} and a task
- * that runs the handler; the task's end closes the connection once its output is sent.
+ * that runs the handler; the task's end closes the connection once its output is sent. TCP or a
+ * Unix domain socket ({@link UnixStreams} binds the path; the server removes its file at close).
+ *
+ * <p>With TLS, each connection's task first waits for the handshake, and the handler runs only
+ * once it succeeded, as asyncio calls {@code client_connected_cb} after it. A failed handshake ends
+ * that task with its {@link javax.net.ssl.SSLException} and closes that connection alone; as in
+ * asyncio, where an {@code SSLError} is an {@code OSError} logged in debug mode only, it reaches
+ * the loop's exception handler only in debug mode.
  *
  * <p>Invariants: only the thread holding the loop's baton touches its state; the public methods
  * take the baton (or refuse, if the loop runs in another thread), and refuse the tasks of other
@@ -38,18 +47,27 @@ final class TcpServer implements Server {
   private final EventLoop loop;
   private final ConnectionHandler handler;
   private final int limit;
+  /** The TLS of every connection, or null for plain ones. */
+  private final SSLContext tls;
+  /** A Unix server's socket file, or null; and what identified the file it bound (its inode). */
+  private Path unixPath;
+  private Object unixFileKey;
+  /** "unix:/tmp/s" for a Unix server (kept after close, for messages), else null. */
+  private String unixName;
   private final List<SelectionKey> listening = new ArrayList<>(2);
   private final List<InetSocketAddress> addresses = new ArrayList<>(2);
   /** Written by the baton holder only; volatile so that {@link #isServing} may read it anywhere. */
   private volatile boolean serving;
-  private final LinkedHashSet<SocketTransport> clients = new LinkedHashSet<>();
+  /** Each open connection's socket, with the stream on it (whose transport may be TLS). */
+  private final LinkedHashMap<SocketTransport, StreamProtocol> clients = new LinkedHashMap<>();
   private final ArrayList<LoopFuture<Void>> closeWaiters = new ArrayList<>(1);
   private LoopFuture<Void> servingForever;
 
-  private TcpServer(EventLoop loop, ConnectionHandler handler, int limit) {
+  TcpServer(EventLoop loop, ConnectionHandler handler, int limit, SSLContext tls) {
     this.loop = loop;
     this.handler = handler;
     this.limit = limit;
+    this.tls = tls;
   }
 
   /**
@@ -57,9 +75,14 @@ final class TcpServer implements Server {
    * first gets an ephemeral port and the others the same one. Baton holder only.
    */
   static TcpServer listen(
-      EventLoop loop, ConnectionHandler handler, InetAddress[] hosts, int port, int limit)
+      EventLoop loop,
+      ConnectionHandler handler,
+      InetAddress[] hosts,
+      int port,
+      int limit,
+      SSLContext tls)
       throws IOException {
-    TcpServer server = new TcpServer(loop, handler, limit);
+    TcpServer server = new TcpServer(loop, handler, limit, tls);
     try {
       for (InetAddress host : hosts) {
         server.bind(host, server.addresses.isEmpty() ? port : server.port());
@@ -87,15 +110,38 @@ final class TcpServer implements Server {
     try {
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       channel.bind(new InetSocketAddress(host, port), BACKLOG);
-      channel.configureBlocking(false);
-      SelectionKey key = Streams.selector(loop).register(channel, SelectionKey.OP_ACCEPT, null);
-      key.attach((Runnable) () -> acceptReady(channel));
-      listening.add(key);
+      watch(channel);
       addresses.add((InetSocketAddress) channel.getLocalAddress());
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
+  }
+
+  /** Accepts on {@code channel}, bound already, from the loop's selector. */
+  private void watch(ServerSocketChannel channel) throws IOException {
+    channel.configureBlocking(false);
+    SelectionKey key = Streams.selector(loop).register(channel, SelectionKey.OP_ACCEPT, null);
+    key.attach((Runnable) () -> acceptReady(channel));
+    listening.add(key);
+  }
+
+  /**
+   * Serves on {@code channel}, a Unix socket bound to {@code path}, whose file (identified by
+   * {@code fileKey}, null if unknown) is removed at close if it is still that one. Baton holder
+   * only; on failure the channel is closed.
+   */
+  void listenUnix(ServerSocketChannel channel, Path path, Object fileKey) throws IOException {
+    try {
+      watch(channel);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    unixPath = path;
+    unixName = "unix:" + path;
+    unixFileKey = fileKey;
+    serving = true;
   }
 
   /** Accepts what the kernel has queued (up to the backlog at a time), a handler task for each. */
@@ -105,7 +151,7 @@ final class TcpServer implements Server {
       try {
         connection = channel.accept();
       } catch (IOException e) { // out of descriptors, say: as asyncio, pause for a second
-        loop.reportException("Error accepting a connection on " + addresses.get(0), e);
+        loop.reportException("Error accepting a connection on " + where(), e);
         pauseAccepting(channel);
         return;
       }
@@ -141,14 +187,24 @@ final class TcpServer implements Server {
 
   private void serve(SocketChannel connection) throws IOException {
     connection.configureBlocking(false);
-    connection.setOption(StandardSocketOptions.TCP_NODELAY, true);
-    SocketTransport transport = new SocketTransport(loop, connection, null, limit, this::detach);
-    clients.add(transport);
+    if (unixPath == null) {
+      connection.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    }
+    StreamProtocol stream = SocketTransport.stream(loop, connection, null, limit, true, this::detach);
+    SocketTransport socket = (SocketTransport) stream.transport();
+    clients.put(socket, stream);
+    SSLProtocol ssl =
+        tls == null
+            ? null
+            : Tls.install(stream, Tls.serverEngine(tls), SSLProtocol.HANDSHAKE_TIMEOUT_NANOS);
     CoroutineTask<Void> task =
         new CoroutineTask<>(
             loop,
             () -> {
-              handler.handle(transport.reader, transport.writer);
+              if (ssl != null) {
+                ssl.awaitHandshake(Fgbg.requireTask("handler")); // the handler gets a TLS stream
+              }
+              handler.handle(stream.reader, stream.writer);
               return null;
             });
     task.markObserved(); // the server takes its outcome, below: no job notice, no second report
@@ -156,21 +212,31 @@ final class TcpServer implements Server {
     task.addCallback(
         (AbstractFuture.DoneCallback)
             done -> {
-              reportIfFailed(task);
-              transport.close();
+              reportIfFailed(task, ssl);
+              stream.transport().close();
             });
   }
 
   /**
    * asyncio's (3.12) done callback of a connection's task: a handler that threw is reported
-   * through the loop's exception handler at once (and only there).
+   * through the loop's exception handler at once (and only there). A failed TLS handshake, which
+   * never reached the handler, is reported in debug mode only, as asyncio logs it.
    */
-  private void reportIfFailed(CoroutineTask<Void> task) {
+  private void reportIfFailed(CoroutineTask<Void> task, SSLProtocol ssl) {
     Throwable failure = task.isCancelled() ? null : task.failureNow();
-    if (failure != null) {
-      loop.callExceptionHandler(
-          ExceptionContext.of("Unhandled exception in connection handler", failure, task));
+    if (failure == null) {
+      return;
     }
+    if (ssl != null && failure == ssl.handshakeFailure()) {
+      if (loop.isDebug()) {
+        loop.callExceptionHandler(
+            ExceptionContext.of(
+                "TLS handshake failed on a connection to " + describe(), failure, task));
+      }
+      return;
+    }
+    loop.callExceptionHandler(
+        ExceptionContext.of("Unhandled exception in connection handler", failure, task));
   }
 
   private void detach(SocketTransport transport) {
@@ -189,6 +255,9 @@ final class TcpServer implements Server {
 
   @Override
   public int port() {
+    if (addresses.isEmpty()) {
+      throw new IllegalStateException(describe() + " has no port: it is a Unix socket server");
+    }
     return addresses.get(0).getPort();
   }
 
@@ -230,6 +299,10 @@ final class TcpServer implements Server {
       loop.io().release(key);
     }
     listening.clear();
+    if (unixPath != null) {
+      UnixStreams.removeSocketFile(loop, unixPath, unixFileKey);
+      unixPath = null;
+    }
   }
 
   @Override
@@ -237,8 +310,8 @@ final class TcpServer implements Server {
     Streams.checkLoop(loop, "closeClients", this);
     loop.onLoop(
         () -> {
-          for (SocketTransport client : List.copyOf(clients)) {
-            client.close();
+          for (StreamProtocol client : List.copyOf(clients.values())) {
+            client.transport().close(); // over TLS: close_notify, then the socket
           }
           return null;
         });
@@ -249,8 +322,8 @@ final class TcpServer implements Server {
     Streams.checkLoop(loop, "abortClients", this);
     loop.onLoop(
         () -> {
-          for (SocketTransport client : List.copyOf(clients)) {
-            client.abort();
+          for (StreamProtocol client : List.copyOf(clients.values())) {
+            client.transport().abort();
           }
           return null;
         });
@@ -261,7 +334,7 @@ final class TcpServer implements Server {
     return () -> {
       CoroutineTask<?> task = Streams.requireTaskOf(loop, "waitClosed", this);
       if (serving || !clients.isEmpty()) {
-        LoopFuture<Void> waiter = new LoopFuture<>(loop, "close of server " + addresses.get(0));
+        LoopFuture<Void> waiter = new LoopFuture<>(loop, "close of server " + where());
         closeWaiters.add(waiter);
         task.await(waiter);
       }
@@ -274,12 +347,12 @@ final class TcpServer implements Server {
     return () -> {
       CoroutineTask<?> task = Streams.requireTaskOf(loop, "serveForever", this);
       if (servingForever != null) {
-        throw new IllegalStateException("server " + addresses.get(0) + " is already served forever");
+        throw new IllegalStateException("server " + where() + " is already served forever");
       }
       if (!serving) {
-        throw new IllegalStateException("server " + addresses.get(0) + " is closed");
+        throw new IllegalStateException("server " + where() + " is closed");
       }
-      LoopFuture<Void> forever = new LoopFuture<>(loop, "server " + addresses.get(0));
+      LoopFuture<Void> forever = new LoopFuture<>(loop, "server " + where());
       servingForever = forever;
       try {
         task.await(forever);
@@ -293,14 +366,18 @@ final class TcpServer implements Server {
     };
   }
 
-  /** What a refused call names: "the server on /127.0.0.1:8888". */
+  /** What a refused call names: "the server on /127.0.0.1:8888", "the server on unix:/tmp/s". */
   String describe() {
-    return "the server on " + addresses.get(0);
+    return "the server on " + where();
+  }
+
+  private String where() {
+    return unixName != null ? unixName : String.valueOf(addresses.get(0));
   }
 
   @Override
   public String toString() {
-    return "Server[" + addresses + (serving ? ", serving" : ", closed") + ", " + clients.size()
-        + " connections]";
+    return "Server[" + (unixName != null ? unixName : addresses) + (tls != null ? ", TLS" : "")
+        + (serving ? ", serving" : ", closed") + ", " + clients.size() + " connections]";
   }
 }

@@ -13,9 +13,11 @@ import io.fgbg.EventLoop;
 import io.fgbg.IncompleteReadException;
 import io.fgbg.Server;
 import io.fgbg.Task;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /**
  * Measures TCP echo round trips per second on one fgbg loop: an echo server and {@code clients}
@@ -39,22 +41,39 @@ import java.util.List;
  * java -cp core/target/classes:benchmarks/target/classes io.fgbg.bench.EchoBenchmark [clients [n [warmup [rounds]]]]
  * </pre>
  *
- * <p>Defaults: 50 clients, 2000 round trips each, 2 warm-up rounds, 5 measured rounds.
+ * <p>Defaults: 50 clients, 2000 round trips each, 2 warm-up rounds, 5 measured rounds. With
+ * {@code --tls DIR} every connection is TLS, with the certificate of {@link BenchCertificates} in
+ * DIR (made there if missing), which {@code echo.py --tls DIR} uses too: the server presents it,
+ * the clients trust it and check the name "localhost". The figure is then printed as {@code
+ * fgbg-tls}.
  */
 public final class EchoBenchmark {
   private EchoBenchmark() {}
 
   private static final String USAGE =
-      "EchoBenchmark [clients [n [warmup [rounds]]]]  (defaults 50 2000 2 5)";
+      "EchoBenchmark [--tls DIR] [clients [n [warmup [rounds]]]]  (defaults 50 2000 2 5)";
   private static final byte[] NEWLINE = {'\n'};
 
   /**
    * Runs the benchmark.
    *
-   * @param args {@code [clients [n [warmup [rounds]]]]}
+   * @param args {@code [--tls DIR] [clients [n [warmup [rounds]]]]}
    * @throws Exception if the workload fails
    */
   public static void main(String[] args) throws Exception {
+    Path tlsDir = null;
+    if (args.length >= 1 && args[0].equals("--tls")) {
+      if (args.length < 2) {
+        System.err.println("usage: " + USAGE);
+        System.exit(2);
+      }
+      tlsDir = Path.of(args[1]);
+      args = Arrays.copyOfRange(args, 2, args.length);
+      BenchCertificates.make(tlsDir);
+    }
+    SSLContext serverTls = tlsDir == null ? null : BenchCertificates.server(tlsDir);
+    SSLContext clientTls = tlsDir == null ? null : BenchCertificates.client(tlsDir);
+    String label = tlsDir == null ? "fgbg" : "fgbg-tls";
     if (args.length > 4) {
       System.err.println("usage: " + USAGE);
       System.exit(2);
@@ -75,10 +94,16 @@ public final class EchoBenchmark {
             writer.close();
           }
         };
-    Server server = runInForeground(startServer(echo, "127.0.0.1", 0));
+    Server server =
+        serverTls == null
+            ? runInForeground(startServer(echo, "127.0.0.1", 0))
+            : runInForeground(startServer(echo, "127.0.0.1", 0, serverTls));
     List<Connection> connections = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
-      connections.add(runInForeground(openConnection("127.0.0.1", server.port())));
+      connections.add(
+          clientTls == null
+              ? runInForeground(openConnection("127.0.0.1", server.port()))
+              : runInForeground(openConnection("localhost", server.port(), clientTls)));
     }
     for (int i = 0; i < warmup; i++) {
       round(connections, n);
@@ -94,11 +119,11 @@ public final class EchoBenchmark {
     runInForeground(server.waitClosed());
     EventLoop.current().close();
 
-    System.out.println("fgbg " + Figures.format(Figures.median(perSecond)));
+    System.out.println(label + " " + Figures.format(Figures.median(perSecond)));
     System.out.println(
         "# clients " + clients + ", round trips each " + n + ", warm-up rounds " + warmup
             + ", measured rounds " + rounds);
-    System.out.println("# fgbg rounds " + Figures.formatAll(perSecond));
+    System.out.println("# " + label + " rounds " + Figures.formatAll(perSecond));
   }
 
   /** Every client does {@code n} round trips at once; returns the elapsed nanoseconds. */
