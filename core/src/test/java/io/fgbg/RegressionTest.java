@@ -127,7 +127,7 @@ class RegressionTest {
       caller.interrupt(); // Ctrl-C again: leave at once
       assertThat(secondStarting.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(first.get()).isInstanceOf(InterruptedException.class);
-      Thread.sleep(100); // the caller is now in its second runInForeground
+      awaitParked(caller); // in its second runInForeground: it waits, it does not spin
       caller.interrupt(); // Ctrl-C on the new command
       boolean returned = secondDone.await(3, TimeUnit.SECONDS);
       assertThat(returned)
