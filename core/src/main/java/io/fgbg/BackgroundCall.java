@@ -36,6 +36,9 @@ final class BackgroundCall<T> extends AbstractTask<T> implements Runnable {
       return "Pending";
     }
     synchronized (lock) {
+      if (runner != null && isCancelled()) {
+        return "Cancelling";
+      }
       return runner != null ? "Running" : "Ready";
     }
   }

@@ -277,14 +277,17 @@ final class Jobs {
   }
 
   /**
-   * The tasks that are not done, in number order: with the baton, or read by a thread that cannot
+   * The tasks that are not done, and the cancelled calls whose threads still run, in number order:
+   * with the baton, or read by a thread that cannot
    * have it (a best-effort copy, read again if the holder changes the table meanwhile, a few times
    * at most; then empty).
    */
   List<AbstractTask<?>> pendingCopy() {
     for (int attempt = 0; attempt < 10; attempt++) {
       try {
-        List<AbstractTask<?>> rows = new ArrayList<>(pending);
+        LinkedHashSet<AbstractTask<?>> listed = new LinkedHashSet<>(pending);
+        listed.addAll(cancelling); // done, but their threads still run: ps() shows their stacks
+        List<AbstractTask<?>> rows = new ArrayList<>(listed);
         rows.removeIf(task -> task == null);
         rows.sort(BY_NUMBER);
         return rows;

@@ -120,6 +120,35 @@ class PsTest {
     }
   }
 
+  private String stubbornCall() {
+    callEntered.countDown();
+    for (; ; ) {
+      try {
+        releaseCall.await();
+        return "released";
+      } catch (InterruptedException ignored) {
+        // a call that does not stop when cancelled
+      }
+    }
+  }
+
+  @Test
+  void aCancelledCallWhoseThreadGoesOnIsListedCancellingWithItsStack() throws Exception {
+    Task<String> call = Fgbg.callInBackground(this::stubbornCall, loop, null);
+    callEntered.await();
+    call.cancel();
+    runInForeground(sleep(ofSeconds(1)), loop); // Task-2
+
+    assertThat(normalised(Ps.text(loop)))
+        .isEqualTo(
+            """
+            [1]  Cancelling  N s  Task-1  cancelled N s ago, call still running in \
+            fgbg-background-N: it ignores its interrupt
+                    at io.fgbg.PsTest.stubbornCall(PsTest.java:N)
+                    ... and N frames of fgbg and the JDK
+            """);
+  }
+
   @Test
   void theTaskRunningPsIsMarkedAsHoldingTheLoop() throws Exception {
     scheduleCoroutine(PsTest::sleeper, loop);
