@@ -26,6 +26,10 @@ final class CoroutineTask<T> extends AbstractTask<T> {
   private String mustCancelMessage;
   /** The loop's dispatcher, which runs the loop while this task is suspended. */
   private final Dispatcher dispatcher;
+  /** Switches left before this task's thread spins for the baton again (see {@link Baton}). */
+  private int spinSkips;
+  /** Spins in a row that ended without the baton, at most 10. */
+  private int spinFailures;
 
   CoroutineTask(EventLoop loop, Coroutine<T> coroutine) {
     super(loop);
@@ -250,5 +254,26 @@ final class CoroutineTask<T> extends AbstractTask<T> {
     // asyncio's repr: "cancelling" while a request is pending
     String state = !isDone() && cancelling() > 0 ? "cancelling" : stateText();
     return "Task[" + name() + ", " + state + "]";
+  }
+
+  // ---- adaptive spinning for the baton (see Baton.SPINS_WHEN_NEXT); baton holder only
+
+  /** Whether this task's thread should spin for the baton at its next switch. */
+  boolean shouldSpin() {
+    if (spinSkips > 0) {
+      spinSkips--;
+      return false;
+    }
+    return true;
+  }
+
+  /** Learns from a spin: {@code gotBaton}, or it parked, and then skips 1, 3, ... 1023 spins. */
+  void spinEnded(boolean gotBaton) {
+    if (gotBaton) {
+      spinFailures = 0;
+    } else {
+      spinFailures = Math.min(spinFailures + 1, 10);
+      spinSkips = (1 << spinFailures) - 1;
+    }
   }
 }

@@ -166,9 +166,12 @@ final class Dispatcher {
         }
         Thread thread = task.thread;
         if (thread != null && exit == Exit.SUSPENDED) { // the common switch, kept short
-          boolean nextIsMine = ready.peekFirst() == mine; // read before the baton leaves
+          boolean spin = ready.peekFirst() == mine && mine.shouldSpin(); // before it leaves
           baton.handTo(thread);
-          baton.await(self, nextIsMine);
+          boolean spun = baton.await(self, spin);
+          if (spin) {
+            mine.spinEnded(spun); // the baton is back: the task's spin fields are ours again
+          }
           return mine;
         }
         if (thread == null && task.mustCancel) {
@@ -196,13 +199,13 @@ final class Dispatcher {
       baton.handTo(thread);
       return null;
     }
-    boolean nextIsMine = mine != null && ready.peekFirst() == mine;
+    boolean spin = mine != null && ready.peekFirst() == mine && mine.shouldSpin();
     if (thread != null) {
       baton.handTo(thread);
     } else {
       startThread(task);
     }
-    return afterHandOff(self, exit, mine, nextIsMine);
+    return afterHandOff(self, exit, mine, spin);
   }
 
   private CoroutineTask<?> atEndOfRun(Thread self, Exit exit, CoroutineTask<?> mine) {
@@ -220,9 +223,12 @@ final class Dispatcher {
   }
 
   private CoroutineTask<?> afterHandOff(
-      Thread self, Exit exit, CoroutineTask<?> mine, boolean nextIsMine) {
+      Thread self, Exit exit, CoroutineTask<?> mine, boolean spin) {
     if (exit == Exit.SUSPENDED) {
-      baton.await(self, nextIsMine);
+      boolean spun = baton.await(self, spin);
+      if (spin) {
+        mine.spinEnded(spun);
+      }
       return mine;
     }
     if (exit == Exit.CALLER) {
