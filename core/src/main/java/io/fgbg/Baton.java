@@ -42,12 +42,12 @@ final class Baton {
    * wake the scheduler's other carrier thread each time; with more tasks ready, a thread parks at
    * once, so that spinning never holds a carrier another task needs.
    *
-   * <p>Spinning is adaptive, per task ({@link CoroutineTask#shouldSpin}): a spin that ends without
-   * the baton means the other step could not run meanwhile (both tasks' threads on one carrier, a
-   * busy machine whose other cores are taken, or a long step), and the task then parks at once for
-   * its next 1, 3, 7, ... 1023 switches before it tries again. On one carrier a failed spin costs
-   * the whole spin and then a park anyway; backing off bounds that waste to a few nanoseconds a
-   * switch, where spinning every time made a whole run several times slower.
+   * <p>Whether to spin is decided per switch ({@link CoroutineTask#shouldSpin}): a task spins
+   * when the task it hands the baton to is spinning itself, and so takes it at once; a parked one
+   * must first be woken and scheduled, which takes longer than a spin lasts. Two tasks whose
+   * threads run on two carriers thus both spin and never park, and a pair that cannot (both on
+   * one carrier, a machine whose other cores are busy) both park, paying no spin, and look again
+   * once in 64 switches. A spin that fails all the same skips the next 16.
    */
   static final int SPINS_WHEN_NEXT = 100;
 
@@ -127,17 +127,21 @@ final class Baton {
   }
 
   /**
-   * {@link #await}, spinning briefly first if {@code spin} (this thread's step is next and its
-   * task finds spinning worth it). Returns true if the spin got the baton, false if it parked.
+   * {@link #await}, spinning briefly first if {@code spinner} is not null (the task of this
+   * thread, whose step is next), and telling others meanwhile that it spins. Returns true if the
+   * spin got the baton, false if it parked.
    */
-  boolean await(Thread self, boolean spin) {
-    if (spin && SPIN) {
+  boolean await(Thread self, CoroutineTask<?> spinner) {
+    if (spinner != null && SPIN) {
+      spinner.spinning = true;
       for (int i = 0; i < SPINS_WHEN_NEXT; i++) {
         if (owner == self) {
+          spinner.spinning = false;
           return true;
         }
         Thread.onSpinWait();
       }
+      spinner.spinning = false;
     }
     await(self);
     return false;

@@ -10,7 +10,8 @@ import java.util.concurrent.CancellationException;
  * never overlap. The thread is started when the first step comes up in the ready queue; a task
  * cancelled before then never starts one.
  *
- * <p>Invariants: all fields but {@code thread} are touched only by the baton holder. A task is in
+ * <p>Invariants: all fields but {@code thread} and {@code spinning} are touched only by the baton
+ * holder. A task is in
  * the ready queue at most once: its step is scheduled by a yield, by the completion of what it
  * awaits, or (once) when it is created.
  */
@@ -26,10 +27,15 @@ final class CoroutineTask<T> extends AbstractTask<T> {
   private String mustCancelMessage;
   /** The loop's dispatcher, which runs the loop while this task is suspended. */
   private final Dispatcher dispatcher;
-  /** Switches left before this task's thread spins for the baton again (see {@link Baton}). */
+  /**
+   * True while this task's thread spins for the baton ({@link Baton#await(Thread,
+   * CoroutineTask)}): written by that thread alone, read by the holder as a hint.
+   */
+  volatile boolean spinning;
+  /** Switches left before this task's thread may spin for the baton again. */
   private int spinSkips;
-  /** Spins in a row that ended without the baton, at most 10. */
-  private int spinFailures;
+  /** Switches since this task last spun without a spinning partner. */
+  private int switchesSinceProbe;
 
   CoroutineTask(EventLoop loop, Coroutine<T> coroutine) {
     super(loop);
@@ -256,24 +262,39 @@ final class CoroutineTask<T> extends AbstractTask<T> {
     return "Task[" + name() + ", " + state + "]";
   }
 
-  // ---- adaptive spinning for the baton (see Baton.SPINS_WHEN_NEXT); baton holder only
+  // ---- spinning for the baton (see Baton.SPINS_WHEN_NEXT)
 
-  /** Whether this task's thread should spin for the baton at its next switch. */
-  boolean shouldSpin() {
+  /** After a failed spin, the switches this task parks at once before it may spin again. */
+  private static final int SKIPS_AFTER_FAILED_SPIN = 16;
+  /** While the next task does not spin, this task still spins once in so many switches. */
+  private static final int PROBE_EVERY = 64;
+
+  /**
+   * Whether this task's thread should spin for the baton now that it hands it to {@code next}:
+   * when {@code next} is spinning itself, it takes the baton at once, and the baton comes back
+   * soon; when it is parked, waking it takes longer than a spin lasts. Once in {@value
+   * #PROBE_EVERY} switches it spins anyway, so that two parked tasks find their way back to
+   * spinning. Baton holder only.
+   */
+  boolean shouldSpin(CoroutineTask<?> next) {
     if (spinSkips > 0) {
       spinSkips--;
       return false;
     }
-    return true;
+    if (next.spinning) {
+      return true;
+    }
+    if (++switchesSinceProbe >= PROBE_EVERY) {
+      switchesSinceProbe = 0;
+      return true;
+    }
+    return false;
   }
 
-  /** Learns from a spin: {@code gotBaton}, or it parked, and then skips 1, 3, ... 1023 spins. */
+  /** Learns from a spin: one that ended without the baton skips the next few. Holder only. */
   void spinEnded(boolean gotBaton) {
-    if (gotBaton) {
-      spinFailures = 0;
-    } else {
-      spinFailures = Math.min(spinFailures + 1, 10);
-      spinSkips = (1 << spinFailures) - 1;
+    if (!gotBaton) {
+      spinSkips = SKIPS_AFTER_FAILED_SPIN;
     }
   }
 }

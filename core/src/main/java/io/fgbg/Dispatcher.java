@@ -166,9 +166,9 @@ final class Dispatcher {
         }
         Thread thread = task.thread;
         if (thread != null && exit == Exit.SUSPENDED) { // the common switch, kept short
-          boolean spin = ready.peekFirst() == mine && mine.shouldSpin(); // before it leaves
+          boolean spin = ready.peekFirst() == mine && mine.shouldSpin(task); // before it leaves
           baton.handTo(thread);
-          boolean spun = baton.await(self, spin);
+          boolean spun = baton.await(self, spin ? mine : null);
           if (spin) {
             mine.spinEnded(spun); // the baton is back: the task's spin fields are ours again
           }
@@ -199,7 +199,7 @@ final class Dispatcher {
       baton.handTo(thread);
       return null;
     }
-    boolean spin = mine != null && ready.peekFirst() == mine && mine.shouldSpin();
+    boolean spin = mine != null && ready.peekFirst() == mine && mine.shouldSpin(task);
     if (thread != null) {
       baton.handTo(thread);
     } else {
@@ -225,7 +225,7 @@ final class Dispatcher {
   private CoroutineTask<?> afterHandOff(
       Thread self, Exit exit, CoroutineTask<?> mine, boolean spin) {
     if (exit == Exit.SUSPENDED) {
-      boolean spun = baton.await(self, spin);
+      boolean spun = baton.await(self, spin ? mine : null);
       if (spin) {
         mine.spinEnded(spun);
       }
