@@ -17,7 +17,7 @@ import java.util.Locale;
 final class CompareChart {
   private CompareChart() {}
 
-  private static final int WIDTH = 860;
+  private static final int WIDTH = 900;
   private static final int LEFT = 290;
   private static final int RIGHT = 130;
   private static final int ROW = 20;
@@ -51,7 +51,8 @@ final class CompareChart {
         "fgbg and uvloop against CPython asyncio: times better than asyncio's median (log scale)");
     String run = results.get("date", "?") + ", " + results.get("launches", "?") + " launches each, "
         + results.get("mode", "?") + " sizes, " + results.get("loaded", "") + "; "
-        + results.get("machine", "");
+        + results.get("machine", "") + "; load average " + results.get("loadavg_start", "?")
+        + " at the start, " + results.get("loadavg_end", "?") + " at the end";
     text(out, 10, 42, 11, "normal", "start", "#444", run);
     if (results.isSmokeRun()) {
       text(out, 10, 60, 12, "bold", "start", "#c00",
