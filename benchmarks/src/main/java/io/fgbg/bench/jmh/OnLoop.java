@@ -3,6 +3,7 @@ package io.fgbg.bench.jmh;
 import io.fgbg.EventLoop;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
@@ -11,12 +12,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * What the JMH benchmarks share: a quiet loop of their own for each trial, and the measurement in
- * nanoseconds per operation. Subclasses prepare what they need on it in {@link #prepare()} and
+ * What the JMH benchmarks share: a quiet loop of their own for each trial, the measurement in
+ * nanoseconds per operation, and one fork (JMH's {@code -f} overrides it). Subclasses prepare what they need on it in {@link #prepare()} and
  * undo it in {@link #finish()}, before the loop closes. Only JMH's benchmark thread touches the
  * state, except where a subclass says otherwise.
  */
 @State(Scope.Thread)
+@Fork(1)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public abstract class OnLoop {

@@ -10,6 +10,7 @@ import io.fgbg.Coroutine;
 import java.time.Duration;
 import java.util.List;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 
 /**
@@ -17,7 +18,13 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation;
  * times each, gathered in the foreground (W1 of bin/bench-compare, in JMH). One operation is one
  * switch. The two tasks and the foreground run are made per invocation, a cost spread over 20,000
  * switches.
+ *
+ * <p>Three forks: now and then a JVM runs every switch many times slower for its whole life (the
+ * default virtual-thread scheduler's start, more often when other processes contend for the
+ * cores), and with one fork that JVM's figure would pass for the switch's; with three, it shows
+ * as a wide error.
  */
+@Fork(3)
 public class Switch extends OnLoop {
   static final int YIELDS = 10_000;
   private static final Coroutine<Void> YIELDER =
