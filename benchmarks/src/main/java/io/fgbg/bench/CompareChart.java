@@ -17,13 +17,13 @@ import java.util.Locale;
 final class CompareChart {
   private CompareChart() {}
 
-  private static final int WIDTH = 900;
+  private static final int WIDTH = 860;
   private static final int LEFT = 290;
   private static final int RIGHT = 130;
   private static final int ROW = 20;
   private static final int BAR = 14;
   private static final int GROUP_GAP = 16;
-  private static final int TOP = 96;
+  private static final int TOP = 112;
   private static final String[] COLOURS = {"#1f77b4", "#8c8c8c", "#ff7f0e"};
 
   /** The chart; a short SVG that says so if the results hold no asyncio figures. */
@@ -50,19 +50,21 @@ final class CompareChart {
     text(out, 10, 22, 15, "bold", "start", "#000",
         "fgbg and uvloop against CPython asyncio: times better than asyncio's median (log scale)");
     String run = results.get("date", "?") + ", " + results.get("launches", "?") + " launches each, "
-        + results.get("mode", "?") + " sizes, " + results.get("loaded", "") + "; "
-        + results.get("machine", "") + "; load average " + results.get("loadavg_start", "?")
-        + " at the start, " + results.get("loadavg_end", "?") + " at the end";
+        + results.get("mode", "?") + " sizes, " + results.get("loaded", "");
+    String machine = results.get("machine", "") + "; load average "
+        + results.get("loadavg_start", "?") + " at the start, " + results.get("loadavg_end", "?")
+        + " at the end";
     text(out, 10, 42, 11, "normal", "start", "#444", run);
+    text(out, 10, 57, 11, "normal", "start", "#444", machine);
     if (results.isSmokeRun()) {
-      text(out, 10, 60, 12, "bold", "start", "#c00",
+      text(out, 10, 74, 12, "bold", "start", "#c00",
           "SMOKE RUN (--quick, tiny sizes): not a measurement to quote");
     }
     for (int i = 0; i < systems.size(); i++) {
       int lx = LEFT + i * 110;
       out.append(String.format(Locale.ROOT,
-          "<rect x=\"%d\" y=\"70\" width=\"12\" height=\"12\" fill=\"%s\"/>%n", lx, colour(systems.get(i))));
-      text(out, lx + 17, 80, 12, "normal", "start", "#000", systems.get(i));
+          "<rect x=\"%d\" y=\"84\" width=\"12\" height=\"12\" fill=\"%s\"/>%n", lx, colour(systems.get(i))));
+      text(out, lx + 17, 94, 12, "normal", "start", "#000", systems.get(i));
     }
 
     for (double tick : ticks(domain[0], domain[1])) {

@@ -130,9 +130,12 @@ public final class CompareReport {
     return significant(m.median(CompareResults.FGBG) / m.median(peer));
   }
 
-  /** "fgbg 10.7x better" or "fgbg 1.5x worse", on the metric's own sense. */
+  /** "fgbg 10.7x better", "fgbg 1.5x worse" or "fgbg even", on the metric's own sense. */
   static String verdict(Metric m, String peer) {
     double advantage = m.advantage(m.median(CompareResults.FGBG), peer);
+    if (significant(advantage).equals("1") || significant(1 / advantage).equals("1")) {
+      return "fgbg even";
+    }
     return advantage >= 1
         ? "fgbg " + significant(advantage) + "x better"
         : "fgbg " + significant(1 / advantage) + "x worse";
