@@ -1,4 +1,4 @@
-# What bin/bench-switch and bin/bench-echo share; sourced, not run.
+# What bin/bench-switch, bin/bench-echo and bin/bench-compare share; sourced, not run.
 # Needs: the repository root as the working directory, and $program set to the script's name.
 
 # positive NAME VALUE: exits unless VALUE is a positive integer
@@ -41,6 +41,53 @@ bench_header() {
   if [ -r /proc/loadavg ]; then
     echo "load:   $(cut -d ' ' -f 1-3 /proc/loadavg) (1, 5, 15 min) on $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') cores"
   fi
+}
+
+# bench_pick_python: the interpreter for the asyncio and uvloop runs. /usr/bin/python3 when
+# Debian's python3-uvloop is installed for it, so that asyncio and uvloop run on the same
+# interpreter; else the python3 on the PATH, and no uvloop. Sets python, python_version,
+# uvloop_version ("" without uvloop) and uvloop_note (why not).
+bench_pick_python() {
+  uvloop_version=""
+  uvloop_note="python3-uvloop not installed; apt-get install python3-uvloop"
+  if [ -x /usr/bin/python3 ] && uvloop_version=$(/usr/bin/python3 -c 'import uvloop; print(uvloop.__version__)' 2>/dev/null); then
+    python=/usr/bin/python3
+    uvloop_note=""
+  elif command -v python3 >/dev/null 2>&1; then
+    python=$(command -v python3)
+  else
+    python=""
+    uvloop_note="no python3"
+  fi
+  python_version=""
+  if [ -n "$python" ]; then
+    python_version="$("$python" --version 2>&1) ($python)"
+  fi
+}
+
+# bench_run LABEL COMMAND...: runs COMMAND, its output (stdout and stderr) in $out; if it fails,
+# prints LABEL's failure and that output, and exits.
+bench_run() {
+  local label=$1
+  shift
+  if ! out=$("$@" 2>&1); then
+    echo "$program: $label failed: $*" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+}
+
+# bench_figure LABEL KEY: prints the value of $out's line "KEY value"; if there is none, prints
+# LABEL's failure and $out, and exits.
+bench_figure() {
+  local value
+  value=$(field "$out" "$2")
+  if [ -z "$value" ]; then
+    echo "$program: $1 printed no '$2' figure:" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  echo "$value"
 }
 
 # stats: numbers on stdin, one a line -> "median min max"

@@ -4,24 +4,21 @@ Two tasks each yield to the loop N times (``await asyncio.sleep(0)``) while the 
 waits for both under ``asyncio.gather``: the workload that io.fgbg.bench.SwitchBenchmark runs on
 an fgbg loop. Each yield is one switch, so the cost per switch is the elapsed time over 2N.
 
-After one unmeasured warm-up round it measures a few rounds and prints the median in
-nanoseconds per switch, in the form bin/bench-switch reads, then the rounds as a comment:
+After unmeasured warm-up rounds it measures a few rounds and prints the median in
+nanoseconds per switch, in the form bin/bench-switch and bin/bench-compare read, then the rounds
+as a comment (the first word is the loop's name):
 
     asyncio 1452.3
     # asyncio rounds 1460.1 1452.3 1449.8
 
-Usage: python3 benchmarks/python/switch.py [n [rounds]]   (defaults 200000 3)
+Usage: python3 benchmarks/python/switch.py [--loop asyncio|uvloop] [n [warmup [rounds]]]
+(defaults: asyncio's own loop, 200000 yields per task, 1 warm-up round, 3 rounds)
 """
 
 import asyncio
-import statistics
-import sys
 import time
 
-from figures import positive
-
-DEFAULT_N = 200_000
-DEFAULT_ROUNDS = 3
+import figures
 
 
 async def yielder(n):
@@ -38,17 +35,12 @@ async def one_round(n):
     return time.perf_counter_ns() - start
 
 
-async def main(n, rounds):
-    await one_round(n)  # warm-up
+async def main(n, warmup, rounds):
+    for _ in range(warmup):
+        await one_round(n)
     return [await one_round(n) / (2 * n) for _ in range(rounds)]
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    if len(args) > 2:
-        sys.exit("usage: switch.py [n [rounds]]")
-    n = positive(args[0], "n") if len(args) > 0 else DEFAULT_N
-    rounds = positive(args[1], "rounds") if len(args) > 1 else DEFAULT_ROUNDS
-    per_switch = asyncio.run(main(n, rounds))
-    print(f"asyncio {statistics.median(per_switch):.1f}")
-    print("# asyncio rounds " + " ".join(f"{v:.1f}" for v in per_switch))
+    loop, values = figures.parse(["n", "warmup", "rounds"], [200_000, 1, 3])
+    figures.report(loop, figures.run(main(*values), loop))

@@ -1,9 +1,15 @@
 package io.fgbg.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** What the benchmarks share: medians, the figures' format, and checked arguments. */
+/**
+ * What the benchmarks share: medians, the figures' format, the peak resident set size, and
+ * checked arguments. Static helpers without state, called from the benchmarks' main threads.
+ */
 final class Figures {
   private Figures() {}
 
@@ -24,6 +30,46 @@ final class Figures {
       out.append(out.isEmpty() ? "" : " ").append(format(v));
     }
     return out.toString();
+  }
+
+  /**
+   * Prints {@code key median} (the line the bin/bench-* scripts read), then every value as a
+   * comment: {@code # key rounds v1 v2 ...}.
+   */
+  static void report(String key, double[] values) {
+    System.out.println(key + " " + format(median(values)));
+    System.out.println("# " + key + " rounds " + formatAll(values));
+  }
+
+  /**
+   * The process's peak resident set size so far, in KiB: VmHWM of /proc/self/status, read the
+   * same way as benchmarks/python/figures.py reads it for asyncio.
+   */
+  static long peakRssKib() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.substring("VmHWM:".length()).trim().split("\\s+")[0]);
+      }
+    }
+    throw new IOException("no VmHWM in /proc/self/status");
+  }
+
+  /**
+   * The positional arguments as positive integers, in {@code names}' order, each missing one
+   * taking its default; with more arguments than names, or one that is not a positive integer,
+   * prints {@code usage} and exits with status 2.
+   */
+  static int[] positives(String[] args, String program, String usage, String[] names, int... defaults) {
+    if (args.length > names.length) {
+      System.err.println(program + ": too many arguments");
+      System.err.println("usage: " + usage);
+      System.exit(2);
+    }
+    int[] values = defaults.clone();
+    for (int i = 0; i < args.length; i++) {
+      values[i] = positive(args[i], names[i], program, usage);
+    }
+    return values;
   }
 
   /**

@@ -1,0 +1,155 @@
+package io.fgbg.bench;
+
+import io.fgbg.bench.CompareResults.Metric;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What {@code bin/bench-compare} prints and writes from its results file: for each workload and
+ * system the median, the spread (min-max) and the ratios fgbg/peer, as text on standard output,
+ * as a Markdown table fragment (which BENCHMARKS.md includes) and as an SVG chart ({@link
+ * CompareChart}).
+ *
+ * <pre>
+ * java -cp core/target/classes:benchmarks/target/classes io.fgbg.bench.CompareReport \
+ *     results.tsv chart.svg table.md [chart-link]
+ * </pre>
+ *
+ * <p>The Markdown links the chart by {@code chart-link} (default: the SVG's path as given), which
+ * is relative to the folder of the page that includes the fragment. Runs on its main thread
+ * alone.
+ */
+public final class CompareReport {
+  private CompareReport() {}
+
+  /**
+   * Prints the summary and writes the chart and the table.
+   *
+   * @param args the results file, the SVG to write, the Markdown to write, and how the Markdown
+   *     links the chart (default: the SVG's path as given)
+   * @throws IOException if a file cannot be read or written
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length < 3 || args.length > 4) {
+      System.err.println("usage: CompareReport RESULTS.tsv CHART.svg TABLE.md [CHART-LINK]");
+      System.exit(2);
+    }
+    CompareResults results = CompareResults.read(Path.of(args[0]));
+    // UTF-8 whatever the locale: the units have a µ
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    out.print(text(results));
+    Files.writeString(Path.of(args[1]), CompareChart.svg(results));
+    Files.writeString(Path.of(args[2]), markdown(results, args[0], args.length > 3 ? args[3] : args[1]));
+  }
+
+  /** The summary: per metric, one line per system, with the ratios against fgbg. */
+  static String text(CompareResults results) {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "%-12s %12s %24s   %s%n", "", "median", "min-max", "fgbg/peer"));
+    for (Metric m : results.metrics) {
+      out.append(m.title()).append(" (").append(m.unit()).append(", ").append(m.direction()).append(")\n");
+      for (String system : CompareResults.SYSTEMS) {
+        if (!m.has(system)) {
+          continue;
+        }
+        String spread = number(m.min(system)) + "-" + number(m.max(system));
+        String ratio = "";
+        if (!system.equals(CompareResults.FGBG) && m.has(CompareResults.FGBG)) {
+          ratio = ratio(m, system) + "  (" + verdict(m, system) + ")";
+        }
+        out.append(
+            String.format(
+                Locale.ROOT, "  %-10s %12s %24s   %s%n", system, number(m.median(system)), spread, ratio));
+      }
+    }
+    return out.toString();
+  }
+
+  /** The Markdown fragment: what ran where, the table, the chart. */
+  static String markdown(CompareResults results, String source, String chart) {
+    List<String> systems = results.systems();
+    List<String> peers = systems.stream().filter(s -> !s.equals(CompareResults.FGBG)).toList();
+    StringBuilder out = new StringBuilder();
+    out.append("<!-- written by bin/bench-compare from ").append(source).append(" -->\n");
+    if (results.isSmokeRun()) {
+      out.append(
+          "\n**Smoke run (`--quick`, tiny sizes): these figures only show that the runner works; "
+              + "replace them with a run at the default sizes.**\n");
+    }
+    out.append("\nRun of ").append(results.get("date", "?")).append(": ")
+        .append(results.get("launches", "?")).append(" launches of each system, alternating; ")
+        .append(results.get("mode", "?")).append(" sizes (").append(results.get("sizes", "?"))
+        .append("); ").append(results.get("loaded", "machine not loaded by the runner")).append(".\n\n");
+    out.append("Machine: ").append(results.get("machine", "?")).append("; load average ")
+        .append(results.get("loadavg_start", "?")).append(" at the start, ")
+        .append(results.get("loadavg_end", "?")).append(" at the end.\n\n");
+    out.append("Versions: ").append(results.get("versions", "?")).append(".\n\n");
+    if (!results.get("skipped", "").isEmpty()) {
+      out.append("Skipped: ").append(results.get("skipped", "")).append(".\n\n");
+    }
+    out.append("| workload | unit | ").append(String.join(" | ", systems));
+    peers.forEach(p -> out.append(" | fgbg / ").append(p));
+    out.append(" |\n|---|---|").append("--:|".repeat(systems.size() + peers.size())).append('\n');
+    for (Metric m : results.metrics) {
+      out.append("| ").append(m.title()).append(" | ").append(m.unit()).append(", ")
+          .append(m.direction());
+      for (String system : systems) {
+        out.append(" | ");
+        if (m.has(system)) {
+          out.append(number(m.median(system))).append(" (").append(number(m.min(system)))
+              .append("–").append(number(m.max(system))).append(')');
+        } else {
+          out.append("–");
+        }
+      }
+      for (String peer : peers) {
+        out.append(" | ");
+        out.append(m.has(peer) && m.has(CompareResults.FGBG) ? ratio(m, peer) + " (" + verdict(m, peer) + ")" : "–");
+      }
+      out.append(" |\n");
+    }
+    out.append("\nMedians of the launches, min–max in brackets. The ratio is fgbg's median over the "
+        + "peer's; in brackets, how many times better or worse that is for fgbg.\n");
+    if (results.metrics.stream().anyMatch(m -> m.has(CompareResults.ASYNCIO))) {
+      out.append("\n![fgbg and uvloop relative to CPython asyncio](").append(chart).append(")\n");
+    }
+    return out.toString();
+  }
+
+  /** fgbg's median over {@code peer}'s, to three significant digits. */
+  static String ratio(Metric m, String peer) {
+    return significant(m.median(CompareResults.FGBG) / m.median(peer));
+  }
+
+  /** "fgbg 10.7x better", "fgbg 1.5x worse" or "fgbg even", on the metric's own sense. */
+  static String verdict(Metric m, String peer) {
+    double advantage = m.advantage(m.median(CompareResults.FGBG), peer);
+    if (significant(advantage).equals("1") || significant(1 / advantage).equals("1")) {
+      return "fgbg even";
+    }
+    return advantage >= 1
+        ? "fgbg " + significant(advantage) + "x better"
+        : "fgbg " + significant(1 / advantage) + "x worse";
+  }
+
+  /** A figure: no decimals from 100 on (with thousands separators), else three digits. */
+  static String number(double v) {
+    return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : significant(v);
+  }
+
+  static String significant(double v) {
+    if (v == 0 || !Double.isFinite(v)) {
+      return String.valueOf(v);
+    }
+    return new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros().toPlainString();
+  }
+}
