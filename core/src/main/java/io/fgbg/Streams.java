@@ -186,7 +186,7 @@ final class Streams {
         switch (subject) {
           case LoopStreamReader reader -> reader.describe();
           case LoopStreamWriter writer -> writer.describe();
-          case TcpServer server -> server.describe();
+          case BaseServer server -> server.describe();
           case LoopDatagramEndpoint endpoint -> endpoint.describe();
           default -> String.valueOf(subject);
         };

@@ -12,9 +12,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -29,23 +27,20 @@ import javax.net.ssl.SSLContext;
  * asyncio, where an {@code SSLError} is an {@code OSError} logged in debug mode only, it reaches
  * the loop's exception handler only in debug mode.
  *
- * <p>Invariants: only the thread holding the loop's baton touches its state; the public methods
- * take the baton (or refuse, if the loop runs in another thread), and refuse the tasks of other
- * loops before they touch anything. {@code clients} holds the accepted sockets not closed yet
- * (asyncio's {@code _clients}), in the order they were accepted. The addresses are fixed before the server is returned, so any thread may read them.
+ * <p>Invariants: as {@link BaseServer}'s, whose connections and lifecycle it shares; only the
+ * thread holding the loop's baton touches the listening sockets. The addresses are fixed before the
+ * server is returned, so any thread may read them.
  *
  * <p>Accepting when the process is out of descriptors: {@code accept()} fails, the failure is
  * reported, and accepting pauses for a second, as asyncio's {@code _accept_connection} does; the
  * connections wait in the kernel's backlog meanwhile, and are served once descriptors are free.
  */
-final class TcpServer implements Server {
+final class TcpServer extends BaseServer {
   /** Connections the kernel may queue before the loop accepts them. */
   private static final int BACKLOG = 1024;
   /** How long accepting pauses after accept() failed (asyncio's ACCEPT_RETRY_DELAY). */
   private static final long ACCEPT_RETRY_NANOS = 1_000_000_000L;
 
-  private final EventLoop loop;
-  private final ConnectionHandler handler;
   private final int limit;
   /** The TLS of every connection, or null for plain ones. */
   private final SSLContext tls;
@@ -56,16 +51,9 @@ final class TcpServer implements Server {
   private String unixName;
   private final List<SelectionKey> listening = new ArrayList<>(2);
   private final List<InetSocketAddress> addresses = new ArrayList<>(2);
-  /** Written by the baton holder only; volatile so that {@link #isServing} may read it anywhere. */
-  private volatile boolean serving;
-  /** Each open connection's socket, with the stream on it (whose transport may be TLS). */
-  private final LinkedHashMap<SocketTransport, StreamProtocol> clients = new LinkedHashMap<>();
-  private final ArrayList<LoopFuture<Void>> closeWaiters = new ArrayList<>(1);
-  private LoopFuture<Void> servingForever;
 
   TcpServer(EventLoop loop, ConnectionHandler handler, int limit, SSLContext tls) {
-    this.loop = loop;
-    this.handler = handler;
+    super(loop, handler);
     this.limit = limit;
     this.tls = tls;
   }
@@ -88,10 +76,10 @@ final class TcpServer implements Server {
         server.bind(host, server.addresses.isEmpty() ? port : server.port());
       }
     } catch (IOException | RuntimeException e) {
-      server.closeListening();
+      server.stopListening();
       throw e;
     }
-    server.serving = true;
+    server.startServing();
     return server;
   }
 
@@ -141,12 +129,12 @@ final class TcpServer implements Server {
     unixPath = path;
     unixName = "unix:" + path;
     unixFileKey = fileKey;
-    serving = true;
+    startServing();
   }
 
   /** Accepts what the kernel has queued (up to the backlog at a time), a handler task for each. */
   private void acceptReady(ServerSocketChannel channel) {
-    for (int i = 0; i < BACKLOG && serving; i++) {
+    for (int i = 0; i < BACKLOG && isServing(); i++) {
       SocketChannel connection;
       try {
         connection = channel.accept();
@@ -191,66 +179,12 @@ final class TcpServer implements Server {
       connection.setOption(StandardSocketOptions.TCP_NODELAY, true);
     }
     StreamProtocol stream = SocketTransport.stream(loop, connection, null, limit, true, this::detach);
-    SocketTransport socket = (SocketTransport) stream.transport();
-    clients.put(socket, stream);
+    SocketTransport socket = (SocketTransport) stream.transport(); // before TLS goes over it
     SSLProtocol ssl =
         tls == null
             ? null
             : Tls.install(stream, Tls.serverEngine(tls), SSLProtocol.HANDSHAKE_TIMEOUT_NANOS);
-    CoroutineTask<Void> task =
-        new CoroutineTask<>(
-            loop,
-            () -> {
-              if (ssl != null) {
-                ssl.awaitHandshake(Fgbg.requireTask("handler")); // the handler gets a TLS stream
-              }
-              handler.handle(stream.reader, stream.writer);
-              return null;
-            });
-    task.markObserved(); // the server takes its outcome, below: no job notice, no second report
-    loop.scheduleStep(task);
-    task.addCallback(
-        (AbstractFuture.DoneCallback)
-            done -> {
-              reportIfFailed(task, ssl);
-              stream.transport().close();
-            });
-  }
-
-  /**
-   * asyncio's (3.12) done callback of a connection's task: a handler that threw is reported
-   * through the loop's exception handler at once (and only there). A failed TLS handshake, which
-   * never reached the handler, is reported in debug mode only, as asyncio logs it.
-   */
-  private void reportIfFailed(CoroutineTask<Void> task, SSLProtocol ssl) {
-    Throwable failure = task.isCancelled() ? null : task.failureNow();
-    if (failure == null) {
-      return;
-    }
-    if (ssl != null && failure == ssl.handshakeFailure()) {
-      if (loop.isDebug()) {
-        loop.callExceptionHandler(
-            ExceptionContext.of(
-                "TLS handshake failed on a connection to " + describe(), failure, task));
-      }
-      return;
-    }
-    loop.callExceptionHandler(
-        ExceptionContext.of("Unhandled exception in connection handler", failure, task));
-  }
-
-  private void detach(SocketTransport transport) {
-    clients.remove(transport);
-    wakeUpIfFinished();
-  }
-
-  private void wakeUpIfFinished() {
-    if (!serving && clients.isEmpty()) {
-      for (LoopFuture<Void> waiter : closeWaiters) {
-        waiter.setResultIfPending(null);
-      }
-      closeWaiters.clear();
-    }
+    serve(socket, stream::transport, stream.reader, stream.writer, ssl);
   }
 
   @Override
@@ -267,34 +201,7 @@ final class TcpServer implements Server {
   }
 
   @Override
-  public boolean isServing() {
-    return serving;
-  }
-
-  @Override
-  public void close() {
-    Streams.checkLoop(loop, "close", this);
-    loop.onLoop(
-        () -> {
-          closeOnLoop();
-          return null;
-        });
-  }
-
-  private void closeOnLoop() {
-    if (!serving) {
-      return;
-    }
-    serving = false;
-    closeListening();
-    LoopFuture<Void> forever = servingForever;
-    if (forever != null) {
-      forever.setResultIfPending(null);
-    }
-    wakeUpIfFinished();
-  }
-
-  private void closeListening() {
+  void stopListening() {
     for (SelectionKey key : listening) {
       loop.io().release(key);
     }
@@ -306,78 +213,13 @@ final class TcpServer implements Server {
   }
 
   @Override
-  public void closeClients() {
-    Streams.checkLoop(loop, "closeClients", this);
-    loop.onLoop(
-        () -> {
-          for (StreamProtocol client : List.copyOf(clients.values())) {
-            client.transport().close(); // over TLS: close_notify, then the socket
-          }
-          return null;
-        });
-  }
-
-  @Override
-  public void abortClients() {
-    Streams.checkLoop(loop, "abortClients", this);
-    loop.onLoop(
-        () -> {
-          for (StreamProtocol client : List.copyOf(clients.values())) {
-            client.transport().abort();
-          }
-          return null;
-        });
-  }
-
-  @Override
-  public Coroutine<Void> waitClosed() {
-    return () -> {
-      CoroutineTask<?> task = Streams.requireTaskOf(loop, "waitClosed", this);
-      if (serving || !clients.isEmpty()) {
-        LoopFuture<Void> waiter = new LoopFuture<>(loop, "close of server " + where());
-        closeWaiters.add(waiter);
-        task.await(waiter);
-      }
-      return null;
-    };
-  }
-
-  @Override
-  public Coroutine<Void> serveForever() {
-    return () -> {
-      CoroutineTask<?> task = Streams.requireTaskOf(loop, "serveForever", this);
-      if (servingForever != null) {
-        throw new IllegalStateException("server " + where() + " is already served forever");
-      }
-      if (!serving) {
-        throw new IllegalStateException("server " + where() + " is closed");
-      }
-      LoopFuture<Void> forever = new LoopFuture<>(loop, "server " + where());
-      servingForever = forever;
-      try {
-        task.await(forever);
-      } catch (CancellationException e) {
-        closeOnLoop(); // cancelling serveForever closes the server
-        throw e;
-      } finally {
-        servingForever = null;
-      }
-      return null;
-    };
-  }
-
-  /** What a refused call names: "the server on /127.0.0.1:8888", "the server on unix:/tmp/s". */
-  String describe() {
-    return "the server on " + where();
-  }
-
-  private String where() {
+  String where() {
     return unixName != null ? unixName : String.valueOf(addresses.get(0));
   }
 
   @Override
   public String toString() {
     return "Server[" + (unixName != null ? unixName : addresses) + (tls != null ? ", TLS" : "")
-        + (serving ? ", serving" : ", closed") + ", " + clients.size() + " connections]";
+        + ", " + stateText() + "]";
   }
 }
