@@ -3,12 +3,14 @@ package io.fgbg;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A loop's job table: the tasks that are not done (asyncio's {@code _all_tasks}), and, the way a
@@ -240,11 +242,7 @@ final class Jobs {
 
   /** The job table, as {@code jobs()} prints it; the finished jobs listed count as reported. */
   String table() {
-    LinkedHashSet<AbstractTask<?>> listed = new LinkedHashSet<>(pending);
-    listed.addAll(cancelling);
-    listed.addAll(takeFinished());
-    List<AbstractTask<?>> rows = new ArrayList<>(listed);
-    rows.sort(BY_NUMBER);
+    List<AbstractTask<?>> rows = listed(takeFinished());
     List<String> lines = format(rows, markers(rows), true);
     addDropped(lines);
     return text(lines);
@@ -253,49 +251,51 @@ final class Jobs {
   /**
    * The job table read by a thread that cannot have the baton (the loop runs elsewhere, or a step
    * holds it): a best-effort copy that changes nothing (the finished jobs listed stay unreported),
-   * with {@code stuck}, if not null, shown as {@code Stuck} with {@code stuckDetail}. A table that
-   * changes while it is copied is copied again, a few times at most.
+   * with {@code stuck}, if not null, shown as {@code Stuck} with {@code stuckDetail}.
    */
   String tableWithoutBaton(AbstractTask<?> stuck, String stuckDetail) {
-    for (int attempt = 0; ; attempt++) {
-      try {
-        LinkedHashSet<AbstractTask<?>> listed = new LinkedHashSet<>(pending);
-        listed.addAll(cancelling);
-        listed.addAll(finished);
-        List<AbstractTask<?>> rows = new ArrayList<>(listed);
-        rows.removeIf(task -> task == null);
-        rows.sort(BY_NUMBER);
-        List<String> lines = format(rows, markers(rows), true, stuck, stuckDetail);
-        return text(lines);
-      } catch (RuntimeException changing) { // the holder changed the table meanwhile
-        if (attempt == 9) {
-          return "(the job table is changing too fast to be read from outside the loop)"
-              + System.lineSeparator();
-        }
-      }
-    }
+    return copiedFromOutside(
+        () -> {
+          List<AbstractTask<?>> rows = listed(finished);
+          return text(format(rows, markers(rows), true, stuck, stuckDetail));
+        },
+        "(the job table is changing too fast to be read from outside the loop)"
+            + System.lineSeparator());
   }
 
   /**
-   * The tasks that are not done, and the cancelled calls whose threads still run, in number order:
-   * with the baton, or read by a thread that cannot
-   * have it (a best-effort copy, read again if the holder changes the table meanwhile, a few times
-   * at most; then empty).
+   * The tasks that are not done, and the cancelled calls whose threads still run (ps() shows
+   * their stacks), in number order: with the baton, or a best-effort copy read by a thread that
+   * cannot have it (empty if the table keeps changing).
    */
   List<AbstractTask<?>> pendingCopy() {
+    return copiedFromOutside(() -> listed(List.of()), List.of());
+  }
+
+  /** The pending tasks, the cancelling calls and {@code finishedToo}, once each, in number order. */
+  private List<AbstractTask<?>> listed(Collection<AbstractTask<?>> finishedToo) {
+    LinkedHashSet<AbstractTask<?>> listed = new LinkedHashSet<>(pending);
+    listed.addAll(cancelling);
+    listed.addAll(finishedToo);
+    List<AbstractTask<?>> rows = new ArrayList<>(listed);
+    rows.removeIf(task -> task == null); // a copy made while the holder changed a set
+    rows.sort(BY_NUMBER);
+    return rows;
+  }
+
+  /**
+   * {@code copy}, made by a thread that may not hold the baton: a table that changes while it is
+   * copied is copied again, ten times at most, then {@code ifChanging}.
+   */
+  private static <R> R copiedFromOutside(Supplier<R> copy, R ifChanging) {
     for (int attempt = 0; attempt < 10; attempt++) {
       try {
-        LinkedHashSet<AbstractTask<?>> listed = new LinkedHashSet<>(pending);
-        listed.addAll(cancelling); // done, but their threads still run: ps() shows their stacks
-        List<AbstractTask<?>> rows = new ArrayList<>(listed);
-        rows.removeIf(task -> task == null);
-        rows.sort(BY_NUMBER);
-        return rows;
+        return copy.get();
       } catch (RuntimeException changing) { // the holder changed the table meanwhile
         // read it again
       }
     }
-    return List.of();
+    return ifChanging;
   }
 
   /**
