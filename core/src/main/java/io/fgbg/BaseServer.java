@@ -125,12 +125,7 @@ abstract class BaseServer implements Server {
 
   @Override
   public final void close() {
-    Streams.checkLoop(loop, "close", this);
-    loop.onLoop(
-        () -> {
-          closeOnLoop();
-          return null;
-        });
+    Streams.onLoop(loop, "close", this, this::closeOnLoop);
   }
 
   private void closeOnLoop() {
@@ -148,25 +143,27 @@ abstract class BaseServer implements Server {
 
   @Override
   public final void closeClients() {
-    Streams.checkLoop(loop, "closeClients", this);
-    loop.onLoop(
+    Streams.onLoop(
+        loop,
+        "closeClients",
+        this,
         () -> {
           for (Supplier<Transport> client : List.copyOf(clients.values())) {
             client.get().close(); // over TLS: close_notify, then the socket
           }
-          return null;
         });
   }
 
   @Override
   public final void abortClients() {
-    Streams.checkLoop(loop, "abortClients", this);
-    loop.onLoop(
+    Streams.onLoop(
+        loop,
+        "abortClients",
+        this,
         () -> {
           for (Supplier<Transport> client : List.copyOf(clients.values())) {
             client.get().abort();
           }
-          return null;
         });
   }
 

@@ -183,12 +183,7 @@ final class LoopDatagramEndpoint implements DatagramEndpoint, Runnable {
   @Override
   public void send(byte[] data, InetSocketAddress to) {
     Objects.requireNonNull(data, "data");
-    Streams.checkLoop(loop, "send", this);
-    loop.onLoop(
-        () -> {
-          sendOnLoop(data, to);
-          return null;
-        });
+    Streams.onLoop(loop, "send", this, () -> sendOnLoop(data, to));
   }
 
   private void sendOnLoop(byte[] data, InetSocketAddress to) {
@@ -266,12 +261,7 @@ final class LoopDatagramEndpoint implements DatagramEndpoint, Runnable {
 
   @Override
   public void close() {
-    Streams.checkLoop(loop, "close", this);
-    loop.onLoop(
-        () -> {
-          closeOnLoop();
-          return null;
-        });
+    Streams.onLoop(loop, "close", this, this::closeOnLoop);
   }
 
   private void closeOnLoop() {

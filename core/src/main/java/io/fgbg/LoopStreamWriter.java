@@ -90,12 +90,13 @@ final class LoopStreamWriter implements StreamWriter {
 
   @Override
   public void close() {
-    Streams.checkLoop(loop, "close", this);
-    loop.onLoop(
+    Streams.onLoop(
+        loop,
+        "close",
+        this,
         () -> {
           closeCalled = true;
           transport.close();
-          return null;
         });
   }
 

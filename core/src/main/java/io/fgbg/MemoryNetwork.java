@@ -434,12 +434,7 @@ public final class MemoryNetwork {
         l = loop;
       }
     }
-    Streams.checkLoop(l, call, this);
-    l.onLoop(
-        () -> {
-          action.run();
-          return null;
-        });
+    Streams.onLoop(l, call, this, action);
   }
 
   /** The endpoint of {@code side}; null for a connection that has ended. Baton holder only. */

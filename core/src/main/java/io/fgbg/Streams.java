@@ -159,6 +159,23 @@ final class Streams {
   }
 
   /**
+   * Runs {@code action} holding {@code loop}'s baton, once {@link #checkLoop} has let {@code call}
+   * on {@code subject} through: what the public methods of a stream, a server or an endpoint that
+   * change its state do.
+   *
+   * @throws IllegalStateException for a task of another loop, or if {@code loop} is closed or
+   *     running in another thread
+   */
+  static void onLoop(EventLoop loop, String call, Object subject, Runnable action) {
+    checkLoop(loop, call, subject);
+    loop.onLoop(
+        () -> {
+          action.run();
+          return null;
+        });
+  }
+
+  /**
    * Refuses {@code call} on {@code subject} (a stream or server of {@code loop}) from a task of
    * another loop, whose thread runs that loop, before the call touches anything. Allocates nothing
    * on the way through: it is on every write.
