@@ -52,18 +52,13 @@ final class Inspection implements LoopAccess {
         List.of(),
         () -> {
           List<PendingTask> tasks = new ArrayList<>();
-          for (AbstractFuture<?> future : loop.jobs.pendingList()) {
-            AbstractTask<?> task = (AbstractTask<?>) future;
+          for (AbstractTask<?> task : loop.jobs.pendingCopy()) { // and calls still Cancelling
             String thread = task instanceof BackgroundCall<?> call ? call.runnerName() : null;
+            if (task.isDone() && thread == null) {
+              continue; // a cancelled call whose thread has just returned
+            }
             tasks.add(
                 new PendingTask(task.number, task.name(), task.jobState(), task.jobDetail(), thread));
-          }
-          for (AbstractTask<?> task : loop.jobs.cancellingList()) { // done, its thread still not
-            String thread = task instanceof BackgroundCall<?> call ? call.runnerName() : null;
-            if (thread != null) {
-              tasks.add(
-                  new PendingTask(task.number, task.name(), "Cancelling", task.jobDetail(), thread));
-            }
           }
           return List.copyOf(tasks);
         });

@@ -202,11 +202,6 @@ final class Jobs {
     return new ArrayList<>(pending);
   }
 
-  /** Cancelled tasks whose work still runs in a thread (listed as Cancelling). */
-  List<AbstractTask<?>> cancellingList() {
-    return new ArrayList<>(cancelling);
-  }
-
   boolean hasPending() {
     return !pending.isEmpty();
   }
