@@ -76,9 +76,8 @@ final class BackgroundCall<T> extends AbstractTask<T> implements Runnable {
 
   /** The name of the thread inside the call now, or null (for {@link Inspection}). */
   String runnerName() {
-    synchronized (lock) {
-      return runner != null ? runner.getName() : null;
-    }
+    Thread thread = runnerThread();
+    return thread != null ? thread.getName() : null;
   }
 
   /** The thread inside the call now, or null (not started, or returned): for ps()'s stack. */
