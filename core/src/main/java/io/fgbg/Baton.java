@@ -128,23 +128,28 @@ final class Baton {
 
   /**
    * {@link #await}, spinning briefly first if {@code spinner} is not null (the task of this
-   * thread, whose step is next), and telling others meanwhile that it spins. Returns true if the
-   * spin got the baton, false if it parked.
+   * thread, whose step is next), and telling others meanwhile that it spins; once the baton is
+   * back, the task learns whether the spin got it ({@link CoroutineTask#spinEnded}).
    */
-  boolean await(Thread self, CoroutineTask<?> spinner) {
-    if (spinner != null && SPIN) {
+  void await(Thread self, CoroutineTask<?> spinner) {
+    if (spinner == null) {
+      await(self);
+      return;
+    }
+    if (SPIN) {
       spinner.spinning = true;
       for (int i = 0; i < SPINS_WHEN_NEXT; i++) {
         if (owner == self) {
           spinner.spinning = false;
-          return true;
+          spinner.spinEnded(true);
+          return;
         }
         Thread.onSpinWait();
       }
       spinner.spinning = false;
     }
     await(self);
-    return false;
+    spinner.spinEnded(false); // the baton is back: the task's spin fields are ours again
   }
 
   /** Parks until this thread holds the baton. Interrupts do not end the wait; they are kept. */

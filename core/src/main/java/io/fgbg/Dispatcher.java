@@ -168,10 +168,7 @@ final class Dispatcher {
         if (thread != null && exit == Exit.SUSPENDED) { // the common switch, kept short
           boolean spin = ready.peekFirst() == mine && mine.shouldSpin(task); // before it leaves
           baton.handTo(thread);
-          boolean spun = baton.await(self, spin ? mine : null);
-          if (spin) {
-            mine.spinEnded(spun); // the baton is back: the task's spin fields are ours again
-          }
+          baton.await(self, spin ? mine : null);
           return mine;
         }
         if (thread == null && task.mustCancel) {
@@ -225,10 +222,7 @@ final class Dispatcher {
   private CoroutineTask<?> afterHandOff(
       Thread self, Exit exit, CoroutineTask<?> mine, boolean spin) {
     if (exit == Exit.SUSPENDED) {
-      boolean spun = baton.await(self, spin ? mine : null);
-      if (spin) {
-        mine.spinEnded(spun);
-      }
+      baton.await(self, spin ? mine : null);
       return mine;
     }
     if (exit == Exit.CALLER) {
