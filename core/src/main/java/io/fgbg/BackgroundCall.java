@@ -36,7 +36,7 @@ final class BackgroundCall<T> extends AbstractTask<T> implements Runnable {
       return "Pending";
     }
     synchronized (lock) {
-      if (runner != null && isCancelled()) {
+      if (isCancelled()) { // listed only until its thread has returned to the loop
         return "Cancelling";
       }
       return runner != null ? "Running" : "Ready";

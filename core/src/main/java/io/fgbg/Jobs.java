@@ -421,14 +421,13 @@ final class Jobs {
     for (AbstractTask<?> task : tasks) {
       char marker =
           task.number == markers[0] ? '+' : task.number == markers[1] ? '-' : ' ';
+      boolean finished = task.isDone() && !cancelling.contains(task); // Cancelling: its own
       String[] row = {
         "[" + task.number + "]" + marker,
-        task == stuck ? "Stuck" : task.isDone() ? finishedState(task) : task.jobState(),
+        task == stuck ? "Stuck" : finished ? finishedState(task) : task.jobState(),
         withAge ? age(now - task.createdAt) : "",
         task.name(),
-        task == stuck
-            ? stuckDetail
-            : task.isDone() && !cancelling.contains(task) ? finishedDetail(task) : task.jobDetail()
+        task == stuck ? stuckDetail : finished ? finishedDetail(task) : task.jobDetail()
       };
       for (int i = 0; i < row.length; i++) {
         widths[i] = Math.max(widths[i], row[i].length());
@@ -459,9 +458,9 @@ final class Jobs {
     line.append("  ");
   }
 
-  private String finishedState(AbstractTask<?> task) {
+  private static String finishedState(AbstractTask<?> task) {
     if (task.isCancelled()) {
-      return cancelling.contains(task) ? "Cancelling" : "Cancelled";
+      return "Cancelled";
     }
     return task.failureNow() == null ? "Done" : "Failed";
   }
