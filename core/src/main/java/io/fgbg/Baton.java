@@ -129,31 +129,24 @@ final class Baton {
   /**
    * {@link #await}, spinning briefly first if {@code spinner} is not null (the task of this
    * thread, whose step is next), and telling others meanwhile that it spins; once the baton is
-   * back, the task learns whether the spin got it ({@link CoroutineTask#spinEnded}).
+   * back, the task learns whether the spin got it ({@link CoroutineTask#spinEnded}). The park is
+   * in this frame, not one more: a suspended task's thread parks here.
    */
   void await(Thread self, CoroutineTask<?> spinner) {
-    if (spinner == null) {
-      await(self);
-      return;
-    }
-    if (SPIN) {
-      spinner.spinning = true;
-      for (int i = 0; i < SPINS_WHEN_NEXT; i++) {
-        if (owner == self) {
-          spinner.spinning = false;
-          spinner.spinEnded(true);
-          return;
+    if (spinner != null) {
+      if (SPIN) {
+        spinner.spinning = true;
+        for (int i = 0; i < SPINS_WHEN_NEXT; i++) {
+          if (owner == self) {
+            spinner.spinning = false;
+            spinner.spinEnded(true);
+            return;
+          }
+          Thread.onSpinWait();
         }
-        Thread.onSpinWait();
       }
       spinner.spinning = false;
     }
-    await(self);
-    spinner.spinEnded(false); // the baton is back: the task's spin fields are ours again
-  }
-
-  /** Parks until this thread holds the baton. Interrupts do not end the wait; they are kept. */
-  void await(Thread self) {
     boolean interrupted = false;
     while (owner != self) {
       LockSupport.park(this);
@@ -164,5 +157,13 @@ final class Baton {
     if (interrupted) {
       self.interrupt();
     }
+    if (spinner != null) {
+      spinner.spinEnded(false); // the baton is back: the task's spin fields are ours again
+    }
+  }
+
+  /** Parks until this thread holds the baton. Interrupts do not end the wait; they are kept. */
+  void await(Thread self) {
+    await(self, null);
   }
 }

@@ -10,10 +10,9 @@ import java.util.concurrent.CancellationException;
  * never overlap. The thread is started when the first step comes up in the ready queue; a task
  * cancelled before then never starts one.
  *
- * <p>Invariants: all fields but {@code thread} and {@code spinning} are touched only by the baton
- * holder. A task is in
- * the ready queue at most once: its step is scheduled by a yield, by the completion of what it
- * awaits, or (once) when it is created.
+ * <p>Invariants: all fields but {@code thread}, {@code spinning} and {@code spinNext} are touched
+ * only by the baton holder. A task is in the ready queue at most once: its step is scheduled by
+ * a yield, by the completion of what it awaits, or (once) when it is created.
  */
 final class CoroutineTask<T> extends AbstractTask<T> {
   private Coroutine<T> coroutine; // null once the body has run
@@ -32,6 +31,11 @@ final class CoroutineTask<T> extends AbstractTask<T> {
    * CoroutineTask)}): written by that thread alone, read by the holder as a hint.
    */
   volatile boolean spinning;
+  /**
+   * Set by the dispatch that hands the baton away from this task when its thread should spin for
+   * it ({@link #shouldSpin}), and read back by {@link #suspend}: this task's thread alone.
+   */
+  boolean spinNext;
   /** Switches left before this task's thread may spin for the baton again. */
   private int spinSkips;
   /** Switches since this task last spun without a spinning partner. */
@@ -64,35 +68,33 @@ final class CoroutineTask<T> extends AbstractTask<T> {
     return w != null && !w.isDone() && dispatcher.currentTask != this ? w.describe() : "";
   }
 
-  /** Runs the whole body on the current thread, which holds the baton: the first step, and on. */
-  void runBody() {
+  /**
+   * The body, for the current thread (which holds the baton) to run now: its first step, and on.
+   * The thread calls it itself rather than through a method of this class, one frame fewer on
+   * the stack of every suspended task; {@link #endBody} takes its outcome.
+   */
+  Coroutine<T> beginBody() {
     Coroutine<T> body = coroutine;
     coroutine = null;
     dispatcher.currentTask = this;
-    T result;
-    try {
-      result = body.run();
-    } catch (CancellationException e) {
-      finish();
+    return body;
+  }
+
+  /** The body returned {@code result}, or threw {@code failure} (if not null): the task is done. */
+  @SuppressWarnings("unchecked")
+  void endBody(Object result, Throwable failure) {
+    dispatcher.currentTask = null;
+    waiter = null;
+    if (failure instanceof CancellationException e) {
       setCancelled(e);
-      return;
-    } catch (Throwable e) {
-      finish();
-      setException(e);
-      return;
-    }
-    finish();
-    if (mustCancel) { // cancelled during its last step, as asyncio's __step treats it
+    } else if (failure != null) {
+      setException(failure);
+    } else if (mustCancel) { // cancelled during its last step, as asyncio's __step treats it
       mustCancel = false;
       setCancelled(mustCancelError(name() + " was cancelled"));
     } else {
-      setResult(result);
+      setResult((T) result);
     }
-  }
-
-  private void finish() {
-    dispatcher.currentTask = null;
-    waiter = null;
   }
 
   /** An error of fgbg's own stopped this task's thread: the task fails with it. Holder only. */
@@ -147,6 +149,11 @@ final class CoroutineTask<T> extends AbstractTask<T> {
       throw new IllegalStateException(
           "cannot await " + future.describe() + " of another event loop from " + name());
     }
+    return suspendOn(future);
+  }
+
+  /** {@link #await} of a pending {@code future} of this loop, the checks made. */
+  private <R> R suspendOn(AbstractFuture<R> future) throws Exception {
     future.markObserved();
     future.addCallback(this);
     waiter = future;
@@ -181,9 +188,29 @@ final class CoroutineTask<T> extends AbstractTask<T> {
     TimerHandle timer = loop.callLaterOnLoop(nanos, wakeUp);
     wakeUp.deadline = timer.deadline;
     try {
-      await(wakeUp);
+      suspendOn(wakeUp); // pending, of this loop: await's checks would pass, at a frame's cost
     } finally {
       timer.cancel();
+    }
+  }
+
+  /**
+   * The coroutine {@code sleep(delay, result)} returns for a positive delay. {@link Fgbg#await}
+   * knows it and sleeps without calling it, one frame fewer on the sleeping task's stack.
+   */
+  static final class Sleeper<T> implements Coroutine<T> {
+    final long nanos;
+    final T result;
+
+    Sleeper(long nanos, T result) {
+      this.nanos = nanos;
+      this.result = result;
+    }
+
+    @Override
+    public T run() throws Exception {
+      Fgbg.requireTask("sleep").sleep(nanos);
+      return result;
     }
   }
 
@@ -243,10 +270,19 @@ final class CoroutineTask<T> extends AbstractTask<T> {
         });
   }
 
-  /** Leaves the task, lets the loop run until this task's next step, then enters it again. */
+  /**
+   * Leaves the task, lets the loop run until this task's next step, then enters it again. When
+   * the loop goes on on another thread, this thread parks here, in this frame (see {@link
+   * Dispatcher}'s class comment).
+   */
   private void suspend() {
     dispatcher.currentTask = null;
-    dispatcher.dispatch(thread, Dispatcher.Exit.SUSPENDED, this);
+    Thread self = thread;
+    if (dispatcher.dispatch(self, Dispatcher.Exit.SUSPENDED, this) == null) { // handed away
+      boolean spin = spinNext;
+      spinNext = false;
+      dispatcher.baton.await(self, spin ? this : null);
+    }
     dispatcher.currentTask = this;
     waiter = null;
     if (mustCancel) {

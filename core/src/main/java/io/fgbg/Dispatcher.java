@@ -21,11 +21,17 @@ import java.util.ArrayList;
  * <pre>
  *   holder                 at the end of the run          when another task's step comes up
  *   CALLER (the run's)     returns, holding the baton     hands off, parks until the run ends
- *   SUSPENDED (a task)     hands back to the caller,      hands off, parks until its own step
- *                          parks until its own step       (its own step: returns at once)
+ *   SUSPENDED (a task)     hands back to the caller,      hands off, returns null: the task
+ *                          returns null                   parks until its own step (its own
+ *                                                         step: returns it at once)
  *   FREE (a task is done)  hands back, thread ends        hands off, thread ends; a task that
  *                                                         has not started: runs it on this thread
  * </pre>
+ *
+ * <p>A suspended task parks in its own frame ({@link CoroutineTask#suspend}), not in this class:
+ * a parked virtual thread keeps every frame of its stack, interpreted frames of a cold program
+ * being some hundred bytes each, so the fewer frames stand between the task's body and the park,
+ * the less memory each waiting task holds (see BENCHMARKS.md, W2).
  *
  * <p>Thread regime: only the baton holder touches the fields below, except {@code stopNow}
  * (volatile: a caller's second interrupt writes it) and the {@code pulse} and {@code idle} that
@@ -56,7 +62,7 @@ final class Dispatcher {
   private static final Object STOP = new Object();
 
   private final EventLoop loop;
-  private final Baton baton;
+  final Baton baton; // the suspended task waits for it itself (CoroutineTask.suspend)
   private final EventSources sources;
 
   private final ReadyQueue ready = new ReadyQueue(); // CoroutineTask steps, Runnables
@@ -153,8 +159,9 @@ final class Dispatcher {
    * Runs ready callbacks and steps until {@code exit}'s condition (see the class table). The
    * calling thread holds the baton on entry. Returns {@code mine} (SUSPENDED: its step is next,
    * the baton held), a task that has not started for this thread to run (FREE, the baton held),
-   * or null (CALLER: the run is over, the baton held unless the caller left; FREE: the baton has
-   * left this thread).
+   * or null (CALLER: the run is over, the baton held unless the caller left; SUSPENDED: the baton
+   * has left, and {@code mine}'s thread is to wait for it, spinning first if {@code
+   * mine.spinNext} says so; FREE: the baton has left this thread).
    */
   CoroutineTask<?> dispatch(Thread self, Exit exit, CoroutineTask<?> mine) {
     assert baton.isHeldBy(self) : self + " dispatches without the baton";
@@ -166,10 +173,11 @@ final class Dispatcher {
         }
         Thread thread = task.thread;
         if (thread != null && exit == Exit.SUSPENDED) { // the common switch, kept short
-          boolean spin = ready.peekFirst() == mine && mine.shouldSpin(task); // before it leaves
+          if (ready.peekFirst() == mine && mine.shouldSpin(task)) { // decided before it leaves
+            mine.spinNext = true;
+          }
           baton.handTo(thread);
-          baton.await(self, spin ? mine : null);
-          return mine;
+          return null;
         }
         if (thread == null && task.mustCancel) {
           task.cancelBeforeStart(); // it never needs a thread
@@ -196,13 +204,18 @@ final class Dispatcher {
       baton.handTo(thread);
       return null;
     }
-    boolean spin = mine != null && ready.peekFirst() == mine && mine.shouldSpin(task);
+    if (exit == Exit.SUSPENDED && ready.peekFirst() == mine && mine.shouldSpin(task)) {
+      mine.spinNext = true;
+    }
     if (thread != null) {
       baton.handTo(thread);
     } else {
       startThread(task);
     }
-    return afterHandOff(self, exit, mine, spin);
+    if (exit == Exit.CALLER) {
+      foreground.awaitEnd();
+    }
+    return null;
   }
 
   private CoroutineTask<?> atEndOfRun(Thread self, Exit exit, CoroutineTask<?> mine) {
@@ -211,56 +224,63 @@ final class Dispatcher {
     }
     if (exit == Exit.SUSPENDED) {
       handBackToCaller();
-      baton.await(self);
-      return mine;
+      return null;
     }
     retire(self);
     handBackToCaller();
     return null;
   }
 
-  private CoroutineTask<?> afterHandOff(
-      Thread self, Exit exit, CoroutineTask<?> mine, boolean spin) {
-    if (exit == Exit.SUSPENDED) {
-      baton.await(self, spin ? mine : null);
-      return mine;
-    }
-    if (exit == Exit.CALLER) {
-      foreground.awaitEnd();
-    }
-    return null;
-  }
+  /**
+   * The body of a task thread: runs its task, then the loop, adopting tasks that start next. One
+   * frame between the thread's entry and the task's body, as a parked task keeps all of them.
+   */
+  private final class TaskThread implements Runnable {
+    private final CoroutineTask<?> first;
 
-  /** The body of a task thread: runs its task, then the loop, adopting tasks that start next. */
-  private void taskThread(CoroutineTask<?> first) {
-    Thread self = Thread.currentThread();
-    EventLoop.RUNNING.set(loop);
-    baton.await(self);
-    CoroutineTask<?> task = first;
-    try {
-      while (task != null) {
-        if (task != first) {
-          self.setName(task.name()); // the thread goes on with a task that has not started
+    TaskThread(CoroutineTask<?> first) {
+      this.first = first;
+    }
+
+    @Override
+    public void run() {
+      Thread self = Thread.currentThread();
+      EventLoop.RUNNING.set(loop);
+      baton.await(self);
+      CoroutineTask<?> task = first;
+      try {
+        while (task != null) {
+          if (task != first) {
+            self.setName(task.name()); // the thread goes on with a task that has not started
+          }
+          task.thread = self;
+          EventLoop.TASK.set(task);
+          Coroutine<?> body = task.beginBody();
+          Object result = null;
+          Throwable failure = null;
+          try {
+            result = body.run();
+          } catch (Throwable e) {
+            failure = e;
+          }
+          task.endBody(result, failure);
+          EventLoop.TASK.set(null);
+          task = dispatch(self, Exit.FREE, null);
         }
-        task.thread = self;
-        EventLoop.TASK.set(task);
-        task.runBody();
-        EventLoop.TASK.set(null);
-        task = dispatch(self, Exit.FREE, null);
-      }
-    } catch (Throwable e) { // a bug in fgbg itself: do not leave the caller waiting forever
-      loop.reportException("Internal error in the fgbg event loop", e);
-      if (baton.isHeldBy(self)) {
-        if (task != null && !task.isDone()) {
-          task.failInternally(e); // its caller gets the cause, not "not done yet"
+      } catch (Throwable e) { // a bug in fgbg itself: do not leave the caller waiting forever
+        loop.reportException("Internal error in the fgbg event loop", e);
+        if (baton.isHeldBy(self)) {
+          if (task != null && !task.isDone()) {
+            task.failInternally(e); // its caller gets the cause, not "not done yet"
+          }
+          handBackToCaller();
         }
-        handBackToCaller();
       }
     }
   }
 
   private void startThread(CoroutineTask<?> task) {
-    Thread thread = taskThreads.name(task.name()).unstarted(() -> taskThread(task));
+    Thread thread = taskThreads.name(task.name()).unstarted(new TaskThread(task));
     task.thread = thread;
     baton.passTo(thread);
     try {

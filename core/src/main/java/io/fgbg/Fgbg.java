@@ -384,6 +384,10 @@ public final class Fgbg {
       task.yieldOnce();
       return null;
     }
+    if (target instanceof CoroutineTask.Sleeper<T> sleeper) { // one frame fewer while it sleeps
+      task.sleep(sleeper.nanos);
+      return sleeper.result;
+    }
     return target.run();
   }
 
@@ -498,10 +502,7 @@ public final class Fgbg {
             return result;
           };
     }
-    return () -> {
-      requireTask("sleep").sleep(nanos);
-      return result;
-    };
+    return new CoroutineTask.Sleeper<>(nanos, result);
   }
 
   /**
