@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * The chart of a {@code bin/bench-compare} run, as hand-written SVG: one group of horizontal bars
- * per workload and metric, one bar per system, each showing how many times better than CPython
+ * per workload and metric, one bar per system that has figures on it (a JVM peer only where it
+ * applies), each showing how many times better than CPython
  * asyncio's median that system's median is (asyncio's figure over the system's for a cost, the
  * system's over asyncio's for a rate), on a log scale around asyncio's 1x, with the spread of the
  * launches (min to max, taken the same way) as a whisker, and the system's own median in
@@ -17,14 +18,30 @@ import java.util.Locale;
 final class CompareChart {
   private CompareChart() {}
 
-  private static final int WIDTH = 860;
-  private static final int LEFT = 290;
+  private static final int WIDTH = 880;
+  private static final int LEFT = 310;
   private static final int RIGHT = 130;
   private static final int ROW = 20;
   private static final int BAR = 14;
   private static final int GROUP_GAP = 16;
   private static final int TOP = 112;
-  private static final String[] COLOURS = {"#1f77b4", "#8c8c8c", "#ff7f0e"};
+  /** One per system, in {@link CompareResults#SYSTEMS}' order. */
+  private static final String[] COLOURS = {"#1f77b4", "#8c8c8c", "#ff7f0e", "#2ca02c", "#9467bd"};
+
+  /** Who the chart sets against asyncio: "fgbg and uvloop", "fgbg, uvloop, vthreads and netty". */
+  static String subject(CompareResults results) {
+    List<String> shown =
+        results.systems().stream().filter(s -> !s.equals(CompareResults.ASYNCIO)).toList();
+    if (shown.size() <= 1) {
+      return String.join("", shown);
+    }
+    return String.join(", ", shown.subList(0, shown.size() - 1)) + " and " + shown.get(shown.size() - 1);
+  }
+
+  /** The systems with figures on {@code m}, one row each, at least two rows (title and unit). */
+  private static int rows(Metric m, List<String> systems) {
+    return Math.max(2, (int) systems.stream().filter(m::has).count());
+  }
 
   /** The chart; a short SVG that says so if the results hold no asyncio figures. */
   static String svg(CompareResults results) {
@@ -37,8 +54,10 @@ final class CompareChart {
           + "no asyncio figures in this run: nothing to chart against</text></svg>\n";
     }
     double[] domain = domain(metrics, systems);
-    int groupHeight = Math.max(2, systems.size()) * ROW + GROUP_GAP;
-    int plotBottom = TOP + metrics.size() * groupHeight;
+    int plotBottom = TOP;
+    for (Metric m : metrics) {
+      plotBottom += rows(m, systems) * ROW + GROUP_GAP;
+    }
     int height = plotBottom + 40;
     Scale x = new Scale(domain[0], domain[1], LEFT, WIDTH - RIGHT);
 
@@ -47,8 +66,10 @@ final class CompareChart {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
             + "font-family=\"sans-serif\">%n", WIDTH, height, WIDTH, height));
     out.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
-    text(out, 10, 22, 15, "bold", "start", "#000",
-        "fgbg and uvloop against CPython asyncio: times better than asyncio's median (log scale)");
+    String title =
+        subject(results) + " against CPython asyncio: times better than asyncio's median (log scale)";
+    // one line within the width: the five systems' title is set a size smaller
+    text(out, 10, 22, title.length() > 90 ? 13 : 15, "bold", "start", "#000", title);
     String run = results.get("date", "?") + ", " + results.get("launches", "?") + " launches each, "
         + results.get("mode", "?") + " sizes, " + results.get("loaded", "");
     String machine = results.get("machine", "") + "; load average "
@@ -81,14 +102,13 @@ final class CompareChart {
     for (Metric m : metrics) {
       text(out, 10, y + 12, 13, "bold", "start", "#000", m.title());
       text(out, 10, y + 12 + ROW, 11, "normal", "start", "#555", m.unit() + ", " + m.direction());
-      for (int i = 0; i < systems.size(); i++) {
-        String system = systems.get(i);
-        int top = y + i * ROW;
+      int row = 0;
+      for (String system : systems) {
         if (m.has(system)) {
-          bar(out, x, top, m, system);
+          bar(out, x, y + row++ * ROW, m, system);
         }
       }
-      y += groupHeight;
+      y += rows(m, systems) * ROW + GROUP_GAP;
     }
     out.append("</svg>\n");
     return out.toString();
@@ -104,6 +124,9 @@ final class CompareChart {
     double x1 = x.at(1);
     double xm = x.at(median);
     double mid = top + BAR / 2.0;
+    // the system's name left of the plot: with a row only for the systems that ran the workload,
+    // the colour alone would leave a reader counting rows
+    text(out, LEFT - 8, top + BAR - 3, 11, "normal", "end", "#333", system);
     out.append(String.format(Locale.ROOT,
         "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>%n",
         Math.min(x1, xm), top, Math.max(1, Math.abs(xm - x1)), BAR, colour(system)));

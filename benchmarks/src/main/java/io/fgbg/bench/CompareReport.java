@@ -12,12 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What {@code bin/bench-compare} prints and writes from its results file: for each workload and
- * system the median, the spread (min-max) and the ratios fgbg/peer, as text on standard output,
- * as a Markdown table fragment (which BENCHMARKS.md includes) and as an SVG chart ({@link
- * CompareChart}).
+ * system the median, the spread (min-max) and the ratios fgbg/peer, with fgbg's ratio to the
+ * better of the JVM peers (vthreads, netty) on that workload, as text on standard output, as a
+ * Markdown table fragment (which BENCHMARKS.md includes) and as an SVG chart ({@link
+ * CompareChart}). A JVM peer that does not apply to a workload reads "n/a" in its cells.
  *
  * <pre>
  * java -cp core/target/classes:benchmarks/target/classes io.fgbg.bench.CompareReport \
@@ -51,12 +53,16 @@ public final class CompareReport {
     Files.writeString(Path.of(args[2]), markdown(results, args[0], args.length > 3 ? args[3] : args[1]));
   }
 
-  /** The summary: per metric, one line per system, with the ratios against fgbg. */
+  /**
+   * The summary: per metric, one line per system that has figures on it, with the ratios against
+   * fgbg; the better JVM peer's line says so.
+   */
   static String text(CompareResults results) {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "%-12s %12s %24s   %s%n", "", "median", "min-max", "fgbg/peer"));
     for (Metric m : results.metrics) {
       out.append(m.title()).append(" (").append(m.unit()).append(", ").append(m.direction()).append(")\n");
+      String best = m.bestJvmPeer().orElse("");
       for (String system : CompareResults.SYSTEMS) {
         if (!m.has(system)) {
           continue;
@@ -65,6 +71,9 @@ public final class CompareReport {
         String ratio = "";
         if (!system.equals(CompareResults.FGBG) && m.has(CompareResults.FGBG)) {
           ratio = ratio(m, system) + "  (" + verdict(m, system) + ")";
+          if (system.equals(best)) {
+            ratio += "  best JVM peer";
+          }
         }
         out.append(
             String.format(
@@ -74,10 +83,19 @@ public final class CompareReport {
     return out.toString();
   }
 
-  /** The Markdown fragment: what ran where, the table, the chart. */
+  /**
+   * The Markdown fragment: what ran where, the table, the chart. The table has a column per
+   * system, a ratio column per peer other than the JVM peers, and, if a JVM peer ran, one column
+   * for fgbg's ratio to the better JVM peer of each row, named in the cell.
+   */
   static String markdown(CompareResults results, String source, String chart) {
     List<String> systems = results.systems();
-    List<String> peers = systems.stream().filter(s -> !s.equals(CompareResults.FGBG)).toList();
+    boolean jvmPeers = results.hasJvmPeers();
+    List<String> peers =
+        systems.stream()
+            .filter(s -> !s.equals(CompareResults.FGBG) && !CompareResults.JVM_PEERS.contains(s))
+            .toList();
+    int ratioColumns = peers.size() + (jvmPeers ? 1 : 0);
     StringBuilder out = new StringBuilder();
     out.append("<!-- written by bin/bench-compare from ").append(source).append(" -->\n");
     if (results.isSmokeRun()) {
@@ -98,7 +116,10 @@ public final class CompareReport {
     }
     out.append("| workload | unit | ").append(String.join(" | ", systems));
     peers.forEach(p -> out.append(" | fgbg / ").append(p));
-    out.append(" |\n|---|---|").append("--:|".repeat(systems.size() + peers.size())).append('\n');
+    if (jvmPeers) {
+      out.append(" | fgbg / best JVM peer");
+    }
+    out.append(" |\n|---|---|").append("--:|".repeat(systems.size() + ratioColumns)).append('\n');
     for (Metric m : results.metrics) {
       out.append("| ").append(m.title()).append(" | ").append(m.unit()).append(", ")
           .append(m.direction());
@@ -108,19 +129,38 @@ public final class CompareReport {
           out.append(number(m.median(system))).append(" (").append(number(m.min(system)))
               .append("–").append(number(m.max(system))).append(')');
         } else {
-          out.append("–");
+          out.append(CompareResults.JVM_PEERS.contains(system) ? "n/a" : "–");
         }
       }
       for (String peer : peers) {
         out.append(" | ");
         out.append(m.has(peer) && m.has(CompareResults.FGBG) ? ratio(m, peer) + " (" + verdict(m, peer) + ")" : "–");
       }
+      if (jvmPeers) {
+        out.append(" | ");
+        Optional<String> best = m.bestJvmPeer();
+        if (best.isEmpty()) {
+          out.append("n/a");
+        } else if (!m.has(CompareResults.FGBG)) {
+          out.append("–");
+        } else {
+          out.append(best.get()).append(": ").append(ratio(m, best.get())).append(" (")
+              .append(verdict(m, best.get())).append(')');
+        }
+      }
       out.append(" |\n");
     }
     out.append("\nMedians of the launches, min–max in brackets. The ratio is fgbg's median over the "
-        + "peer's; in brackets, how many times better or worse that is for fgbg.\n");
+        + "peer's; in brackets, how many times better or worse that is for fgbg.");
+    if (jvmPeers) {
+      out.append(" The best JVM peer is the better of vthreads (plain JDK virtual threads) and "
+          + "netty (Netty, one event-loop thread) on that row, named before its ratio; n/a: the "
+          + "peer has no program for that workload.");
+    }
+    out.append('\n');
     if (results.metrics.stream().anyMatch(m -> m.has(CompareResults.ASYNCIO))) {
-      out.append("\n![fgbg and uvloop relative to CPython asyncio](").append(chart).append(")\n");
+      out.append("\n![").append(CompareChart.subject(results)).append(" relative to CPython asyncio](")
+          .append(chart).append(")\n");
     }
     return out.toString();
   }

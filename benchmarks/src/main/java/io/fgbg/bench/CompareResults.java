@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The results file that {@code bin/bench-compare} writes, read back: its header ({@code # key:
@@ -22,13 +23,21 @@ import java.util.Map;
  * W1	task switch	ns/switch	lower	asyncio	1	1738.2
  * </pre>
  *
- * <p>{@code better} is {@code lower} for a cost (time, memory) and {@code higher} for a rate.
+ * <p>{@code better} is {@code lower} for a cost (time, memory) and {@code higher} for a rate. The
+ * JVM peers ({@code vthreads}, plain JDK virtual threads; {@code netty}, Netty on one event-loop
+ * thread) have figures only on the workloads they apply to; a file written before they were
+ * measured has none, and reads the same as it always did.
  * Built and read by one thread (the report's main thread); immutable once read.
  */
 final class CompareResults {
   static final String FGBG = "fgbg";
   static final String ASYNCIO = "asyncio";
-  static final List<String> SYSTEMS = List.of(FGBG, ASYNCIO, "uvloop");
+  static final String VTHREADS = "vthreads";
+  static final String NETTY = "netty";
+  /** Every system, in the order of the report's columns. */
+  static final List<String> SYSTEMS = List.of(FGBG, ASYNCIO, "uvloop", VTHREADS, NETTY);
+  /** The JVM peers: what a Java user would pick instead of fgbg. */
+  static final List<String> JVM_PEERS = List.of(VTHREADS, NETTY);
   private static final String COLUMNS = "workload\tmetric\tunit\tbetter\tsystem\tlaunch\tvalue";
 
   /** One workload's metric: what it measures and each system's figures. */
@@ -64,6 +73,25 @@ final class CompareResults {
       return lowerIsBetter ? p / v : v / p;
     }
 
+    /**
+     * The JVM peer with the better median on this metric (the first of {@link
+     * CompareResults#JVM_PEERS} if they are level), or empty if no JVM peer has a figure on it.
+     */
+    Optional<String> bestJvmPeer() {
+      String best = null;
+      for (String peer : JVM_PEERS) {
+        if (has(peer) && (best == null || isBetter(median(peer), median(best)))) {
+          best = peer;
+        }
+      }
+      return Optional.ofNullable(best);
+    }
+
+    /** Whether figure {@code v} is strictly better than {@code w}, on this metric's sense. */
+    boolean isBetter(double v, double w) {
+      return lowerIsBetter ? v < w : v > w;
+    }
+
     String title() {
       return workload + " " + name;
     }
@@ -91,7 +119,7 @@ final class CompareResults {
     return get("mode", "").startsWith("quick");
   }
 
-  /** Which of fgbg, asyncio, uvloop have a figure anywhere, in that order. */
+  /** Which of {@link #SYSTEMS} have a figure anywhere, in that order. */
   List<String> systems() {
     List<String> present = new ArrayList<>();
     for (String system : SYSTEMS) {
@@ -100,6 +128,11 @@ final class CompareResults {
       }
     }
     return present;
+  }
+
+  /** Whether a JVM peer has a figure anywhere. */
+  boolean hasJvmPeers() {
+    return JVM_PEERS.stream().anyMatch(systems()::contains);
   }
 
   /**

@@ -9,22 +9,31 @@ import java.util.Locale;
 /**
  * What the benchmarks share: medians, the figures' format, the peak resident set size, and
  * checked arguments. Static helpers without state, called from the benchmarks' main threads.
+ * Public because the JVM peers of {@code bin/bench-compare} ({@code io.fgbg.bench.peers}) print
+ * their figures with it too, so that every side's lines read alike. None of its methods suspends.
  */
-final class Figures {
+public final class Figures {
   private Figures() {}
 
-  static double median(double[] values) {
+  /**
+   * The median of {@code values} (the mean of the middle two for an even count).
+   *
+   * @throws ArrayIndexOutOfBoundsException if {@code values} is empty
+   */
+  public static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int mid = sorted.length / 2;
     return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
-  static String format(double value) {
+  /** {@code value} with one decimal, whatever the locale: {@code 431.7}. Throws nothing. */
+  public static String format(double value) {
     return String.format(Locale.ROOT, "%.1f", value);
   }
 
-  static String formatAll(double[] values) {
+  /** Every value formatted as {@link #format} does, separated by spaces. Throws nothing. */
+  public static String formatAll(double[] values) {
     StringBuilder out = new StringBuilder();
     for (double v : values) {
       out.append(out.isEmpty() ? "" : " ").append(format(v));
@@ -35,8 +44,10 @@ final class Figures {
   /**
    * Prints {@code key median} (the line the bin/bench-* scripts read), then every value as a
    * comment: {@code # key rounds v1 v2 ...}.
+   *
+   * @throws ArrayIndexOutOfBoundsException if {@code values} is empty
    */
-  static void report(String key, double[] values) {
+  public static void report(String key, double[] values) {
     System.out.println(key + " " + format(median(values)));
     System.out.println("# " + key + " rounds " + formatAll(values));
   }
@@ -44,8 +55,10 @@ final class Figures {
   /**
    * The process's peak resident set size so far, in KiB: VmHWM of /proc/self/status, read the
    * same way as benchmarks/python/figures.py reads it for asyncio.
+   *
+   * @throws IOException if /proc/self/status cannot be read or has no VmHWM line
    */
-  static long peakRssKib() throws IOException {
+  public static long peakRssKib() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
       if (line.startsWith("VmHWM:")) {
         return Long.parseLong(line.substring("VmHWM:".length()).trim().split("\\s+")[0]);
@@ -57,9 +70,9 @@ final class Figures {
   /**
    * The positional arguments as positive integers, in {@code names}' order, each missing one
    * taking its default; with more arguments than names, or one that is not a positive integer,
-   * prints {@code usage} and exits with status 2.
+   * prints {@code usage} and exits with status 2. Throws nothing.
    */
-  static int[] positives(String[] args, String program, String usage, String[] names, int... defaults) {
+  public static int[] positives(String[] args, String program, String usage, String[] names, int... defaults) {
     if (args.length > names.length) {
       System.err.println(program + ": too many arguments");
       System.err.println("usage: " + usage);
@@ -74,9 +87,9 @@ final class Figures {
 
   /**
    * {@code arg} as a positive integer; else prints {@code usage} with the problem and exits with
-   * status 2.
+   * status 2. Throws nothing.
    */
-  static int positive(String arg, String name, String program, String usage) {
+  public static int positive(String arg, String name, String program, String usage) {
     try {
       int value = Integer.parseInt(arg.replace("_", ""));
       if (value > 0) {
