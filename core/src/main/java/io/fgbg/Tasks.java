@@ -193,7 +193,8 @@ final class Tasks {
       super(loop);
       this.children = new ArrayList<>(children);
       this.returnExceptions = all;
-      Set<AbstractFuture<?>> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      Set<AbstractFuture<?>> seen =
+          Collections.newSetFromMap(new java.util.IdentityHashMap<>(children.size()));
       DoneCallback onChildDone = this::childDone;
       for (AbstractFuture<? extends T> child : children) {
         if (seen.add(child)) {
