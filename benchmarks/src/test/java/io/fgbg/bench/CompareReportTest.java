@@ -17,8 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What bench-compare's report makes of a results file, with and without the JVM peers. */
 class CompareReportTest {
-  /** A run recorded before the JVM peers were measured; kept in the repository. */
-  private static final Path OLD_RUN = Path.of("results/compare-2026-12-01.tsv");
+  /**
+   * A run recorded before the JVM peers were measured: a copy of it, kept with the tests, since
+   * {@code --record} rewrites the results of its day.
+   */
+  private static final Path OLD_RUN = Path.of("src/test/resources/compare-before-jvm-peers.tsv");
 
   private static final String HEADER =
       """
