@@ -26,9 +26,14 @@ final class CompareChart {
   private static final int GROUP_GAP = 16;
   private static final int TOP = 112;
   /** One per system, in {@link CompareResults#SYSTEMS}' order. */
-  private static final String[] COLOURS = {"#1f77b4", "#8c8c8c", "#ff7f0e", "#2ca02c", "#9467bd"};
+  private static final String[] COLOURS = {"#1f77b4", "#8c8c8c", "#ff7f0e", "#2ca02c", "#9467bd", "#d62728"};
+  /** The legend's step from one system to the next, less when it takes more systems than fit. */
+  private static final int LEGEND_STEP = 110;
 
-  /** Who the chart sets against asyncio: "fgbg and uvloop", "fgbg, uvloop, vthreads and netty". */
+  /**
+   * Who the chart sets against asyncio: "fgbg and uvloop", "fgbg, uvloop, vthreads, netty and
+   * kotlin".
+   */
   static String subject(CompareResults results) {
     List<String> shown =
         results.systems().stream().filter(s -> !s.equals(CompareResults.ASYNCIO)).toList();
@@ -68,7 +73,7 @@ final class CompareChart {
     out.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
     String title =
         subject(results) + " against CPython asyncio: times better than asyncio's median (log scale)";
-    // one line within the width: the five systems' title is set a size smaller
+    // one line within the width: the title of five systems or more is set a size smaller
     text(out, 10, 22, title.length() > 90 ? 13 : 15, "bold", "start", "#000", title);
     String run = results.get("date", "?") + ", " + results.get("launches", "?") + " launches each, "
         + results.get("mode", "?") + " sizes, " + results.get("loaded", "");
@@ -81,8 +86,9 @@ final class CompareChart {
       text(out, 10, 74, 12, "bold", "start", "#c00",
           "SMOKE RUN (--quick, tiny sizes): not a measurement to quote");
     }
+    int step = Math.min(LEGEND_STEP, (WIDTH - LEFT - 10) / Math.max(1, systems.size()));
     for (int i = 0; i < systems.size(); i++) {
-      int lx = LEFT + i * 110;
+      int lx = LEFT + i * step;
       out.append(String.format(Locale.ROOT,
           "<rect x=\"%d\" y=\"84\" width=\"12\" height=\"12\" fill=\"%s\"/>%n", lx, colour(systems.get(i))));
       text(out, lx + 17, 94, 12, "normal", "start", "#000", systems.get(i));

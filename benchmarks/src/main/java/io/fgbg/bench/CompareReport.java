@@ -12,12 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What {@code bin/bench-compare} prints and writes from its results file: for each workload and
  * system the median, the spread (min-max) and the ratios fgbg/peer, with fgbg's ratio to the
- * better of the JVM peers (vthreads, netty) on that workload, as text on standard output, as a
+ * best of the JVM peers (vthreads, netty, kotlin) on that workload, as text on standard output, as a
  * Markdown table fragment (which BENCHMARKS.md includes) and as an SVG chart ({@link
  * CompareChart}). A JVM peer that does not apply to a workload reads "n/a" in its cells.
  *
@@ -153,9 +154,8 @@ public final class CompareReport {
     out.append("\nMedians of the launches, min–max in brackets. The ratio is fgbg's median over the "
         + "peer's; in brackets, how many times better or worse that is for fgbg.");
     if (jvmPeers) {
-      out.append(" The best JVM peer is the better of vthreads (plain JDK virtual threads) and "
-          + "netty (Netty, one event-loop thread) on that row, named before its ratio; n/a: the "
-          + "peer has no program for that workload.");
+      out.append(" The best JVM peer is ").append(bestOf(results.jvmPeers()))
+          .append(" on that row, named before its ratio; n/a: the peer has no program for that workload.");
     }
     out.append('\n');
     if (results.metrics.stream().anyMatch(m -> m.has(CompareResults.ASYNCIO))) {
@@ -164,6 +164,27 @@ public final class CompareReport {
     }
     return out.toString();
   }
+
+  /**
+   * What the best JVM peer is chosen from, each peer described: "the better of vthreads (...) and
+   * netty (...)" for two, "the best of vthreads (...), netty (...) and kotlin (...)" for three.
+   */
+  static String bestOf(List<String> peers) {
+    List<String> described = peers.stream().map(p -> p + " (" + JVM_PEER_DESCRIPTIONS.get(p) + ")").toList();
+    if (described.size() == 1) {
+      return "the only one that ran, " + described.get(0);
+    }
+    String last = described.get(described.size() - 1);
+    return (described.size() == 2 ? "the better of " : "the best of ")
+        + String.join(", ", described.subList(0, described.size() - 1)) + " and " + last;
+  }
+
+  /** What each JVM peer is, in the table's note. */
+  private static final Map<String, String> JVM_PEER_DESCRIPTIONS =
+      Map.of(
+          CompareResults.VTHREADS, "plain JDK virtual threads",
+          CompareResults.NETTY, "Netty, one event-loop thread",
+          CompareResults.KOTLIN, "Kotlin coroutines in runBlocking's event loop");
 
   /** fgbg's median over {@code peer}'s, to three significant digits. */
   static String ratio(Metric m, String peer) {

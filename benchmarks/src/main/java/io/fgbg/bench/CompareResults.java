@@ -25,7 +25,7 @@ import java.util.Optional;
  *
  * <p>{@code better} is {@code lower} for a cost (time, memory) and {@code higher} for a rate. The
  * JVM peers ({@code vthreads}, plain JDK virtual threads; {@code netty}, Netty on one event-loop
- * thread) have figures only on the workloads they apply to; a file written before they were
+ * thread; {@code kotlin}, Kotlin coroutines in {@code runBlocking}'s event loop) have figures only on the workloads they apply to; a file written before they were
  * measured has none, and reads the same as it always did.
  * Built and read by one thread (the report's main thread); immutable once read.
  */
@@ -34,10 +34,11 @@ final class CompareResults {
   static final String ASYNCIO = "asyncio";
   static final String VTHREADS = "vthreads";
   static final String NETTY = "netty";
+  static final String KOTLIN = "kotlin";
   /** Every system, in the order of the report's columns. */
-  static final List<String> SYSTEMS = List.of(FGBG, ASYNCIO, "uvloop", VTHREADS, NETTY);
+  static final List<String> SYSTEMS = List.of(FGBG, ASYNCIO, "uvloop", VTHREADS, NETTY, KOTLIN);
   /** The JVM peers: what a Java user would pick instead of fgbg. */
-  static final List<String> JVM_PEERS = List.of(VTHREADS, NETTY);
+  static final List<String> JVM_PEERS = List.of(VTHREADS, NETTY, KOTLIN);
   private static final String COLUMNS = "workload\tmetric\tunit\tbetter\tsystem\tlaunch\tvalue";
 
   /** One workload's metric: what it measures and each system's figures. */
@@ -132,7 +133,12 @@ final class CompareResults {
 
   /** Whether a JVM peer has a figure anywhere. */
   boolean hasJvmPeers() {
-    return JVM_PEERS.stream().anyMatch(systems()::contains);
+    return !jvmPeers().isEmpty();
+  }
+
+  /** Which of {@link #JVM_PEERS} have a figure anywhere, in that order. */
+  List<String> jvmPeers() {
+    return systems().stream().filter(JVM_PEERS::contains).toList();
   }
 
   /**

@@ -74,6 +74,30 @@ class CompareReportTest {
     return CompareResults.read(file);
   }
 
+  /**
+   * A run with the three JVM peers: kotlin where it applies (W1, W2, W4), better than vthreads on
+   * the switch and worse on the background call, n/a on the echo.
+   */
+  private static CompareResults runWithKotlin(Path dir) throws IOException {
+    String text =
+        HEADER
+            + lines("W1", "task switch", "ns/switch", "lower",
+                figures("fgbg", v(150, 160, 170), "asyncio", v(1500, 1400, 1600), "vthreads", v(300, 310, 320),
+                    "kotlin", v(40, 50, 60)))
+            + lines("W2", "100000 tasks: peak RSS", "MiB", "lower",
+                figures("fgbg", v(300, 300, 300), "asyncio", v(200, 200, 200), "vthreads", v(250, 250, 250),
+                    "kotlin", v(150, 160, 170)))
+            + lines("W3", "TCP echo", "round trips/s", "higher",
+                figures("fgbg", v(59000, 60000, 61000), "asyncio", v(50000, 50000, 50000),
+                    "vthreads", v(40000, 41000, 42000), "netty", v(79000, 80000, 81000)))
+            + lines("W4", "background call", "µs/round trip", "lower",
+                figures("fgbg", v(4, 5, 6), "asyncio", v(20, 20, 20), "vthreads", v(2, 3, 4),
+                    "kotlin", v(9, 10, 11)));
+    Path file = dir.resolve("kotlin.tsv");
+    Files.writeString(file, text);
+    return CompareResults.read(file);
+  }
+
   private static String row(String markdown, String title) {
     return markdown.lines().filter(l -> l.startsWith("| " + title + " |")).findFirst().orElseThrow();
   }
@@ -189,6 +213,68 @@ class CompareReportTest {
     assertThat(count(svg, ">netty</text>")).isEqualTo(1 + 2);
     assertThat(count(svg, ">fgbg</text>")).isEqualTo(1 + 3);
     assertThat(svg).contains(">fgbg, uvloop, vthreads and netty against CPython asyncio: times better than"
+        + " asyncio's median (log scale)</text>");
+  }
+
+  @Test
+  void kotlinHasAColumnAfterNettyAndReadsNotApplicableWhereItHasNoProgram(@TempDir Path dir) throws IOException {
+    String markdown = CompareReport.markdown(runWithKotlin(dir), "kotlin.tsv", "chart.svg");
+
+    assertThat(markdown)
+        .contains(
+            "| workload | unit | fgbg | asyncio | vthreads | netty | kotlin | fgbg / asyncio"
+                + " | fgbg / best JVM peer |\n|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
+    assertThat(cells(row(markdown, "W1 task switch")))
+        .containsExactly("W1 task switch", "ns/switch, lower is better", "160 (150–170)",
+            "1,500 (1,400–1,600)", "310 (300–320)", "n/a", "50 (40–60)", "0.107 (fgbg 9.38x better)",
+            "kotlin: 3.2 (fgbg 3.2x worse)");
+    List<String> w3 = cells(row(markdown, "W3 TCP echo"));
+    assertThat(w3.get(6)).isEqualTo("n/a");
+    assertThat(w3.get(8)).isEqualTo("netty: 0.75 (fgbg 1.33x worse)");
+    assertThat(markdown).contains("![fgbg, vthreads, netty and kotlin relative to CPython asyncio](chart.svg)");
+  }
+
+  @Test
+  void theBestJvmPeerIsChosenAmongTheThreeOnEachRow(@TempDir Path dir) throws IOException {
+    CompareResults results = runWithKotlin(dir);
+    String markdown = CompareReport.markdown(results, "kotlin.tsv", "chart.svg");
+
+    assertThat(results.metrics.stream().map(m -> m.bestJvmPeer().orElseThrow()))
+        .containsExactly("kotlin", "kotlin", "netty", "vthreads");
+    assertThat(cells(row(markdown, "W2 100000 tasks: peak RSS")).get(8))
+        .isEqualTo("kotlin: 1.88 (fgbg 1.88x worse)");
+    assertThat(cells(row(markdown, "W4 background call")).get(8))
+        .isEqualTo("vthreads: 1.67 (fgbg 1.67x worse)");
+    assertThat(markdown)
+        .contains(" The best JVM peer is the best of vthreads (plain JDK virtual threads), netty (Netty,"
+            + " one event-loop thread) and kotlin (Kotlin coroutines in runBlocking's event loop) on that"
+            + " row, named before its ratio; n/a: the peer has no program for that workload.\n");
+  }
+
+  @Test
+  void aRunWithTwoJvmPeersKeepsItsNoteAsItWas(@TempDir Path dir) throws IOException {
+    String markdown = CompareReport.markdown(fullRun(dir), "run.tsv", "chart.svg");
+
+    assertThat(markdown)
+        .contains(" The best JVM peer is the better of vthreads (plain JDK virtual threads) and "
+            + "netty (Netty, one event-loop thread) on that row, named before its ratio; n/a: the "
+            + "peer has no program for that workload.\n")
+        .doesNotContain("kotlin");
+  }
+
+  @Test
+  void theSummaryAndTheChartShowKotlinOnlyWhereItRan(@TempDir Path dir) throws IOException {
+    CompareResults results = runWithKotlin(dir);
+
+    String text = CompareReport.text(results);
+    String svg = CompareChart.svg(results);
+
+    assertThat(text.lines().filter(l -> l.endsWith("best JVM peer")).map(l -> l.trim().split(" +")[0]))
+        .containsExactly("kotlin", "kotlin", "netty", "vthreads");
+    assertThat(text.lines().filter(l -> l.trim().startsWith("kotlin "))).hasSize(3);
+    // the legend once, then the name left of each bar: on W1, W2 and W4
+    assertThat(count(svg, ">kotlin</text>")).isEqualTo(1 + 3);
+    assertThat(svg).contains(">fgbg, vthreads, netty and kotlin against CPython asyncio: times better than"
         + " asyncio's median (log scale)</text>");
   }
 

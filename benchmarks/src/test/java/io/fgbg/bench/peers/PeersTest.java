@@ -68,6 +68,34 @@ class PeersTest {
   }
 
   @Test
+  void theKotlinSwitchPeerPrintsNanosecondsPerSwitchAndItsRounds() throws Exception {
+    List<String> lines = output(KotlinSwitchBenchmark::main, "1000", "1", "3");
+
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).matches("kotlin \\d+\\.\\d");
+    assertThat(lines.get(1)).isEqualTo("# n 1000, warm-up rounds 1, measured rounds 3");
+    assertThat(lines.get(2)).matches("# kotlin rounds \\d+\\.\\d \\d+\\.\\d \\d+\\.\\d");
+  }
+
+  @Test
+  void theKotlinManyCoroutinesPeerPrintsItsMillisecondsAndItsPeakRss() throws Exception {
+    List<String> lines = output(KotlinManyTasksBenchmark::main, "100", "1");
+
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).matches("kotlin \\d+\\.\\d");
+    assertThat(lines.get(1)).matches("rss_kib [1-9]\\d*");
+  }
+
+  @Test
+  void theKotlinWithContextPeerPrintsMicrosecondsPerRoundTrip() throws Exception {
+    List<String> lines = output(KotlinBackgroundCallBenchmark::main, "50", "1", "2");
+
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).matches("kotlin \\d+\\.\\d");
+    assertThat(lines.get(1)).matches("# kotlin rounds \\d+\\.\\d \\d+\\.\\d");
+  }
+
+  @Test
   void theBlockingEchoPeerPrintsRoundTripsPerSecond() throws Exception {
     List<String> lines = output(VthreadsEchoBenchmark::main, "3", "20", "1", "2");
 
