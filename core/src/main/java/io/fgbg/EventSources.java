@@ -119,7 +119,13 @@ final class EventSources {
   private long drainedByLastCollect;
   /** The last value written to postsRun (read without a volatile read). */
   private long publishedPostsRun;
-  private final PriorityQueue<TimerHandle> timers;
+  /**
+   * The timers, cancelled ones until a sweep. A heap's array never shrinks, so once it holds an
+   * eighth of its peak or less it is made anew for what is left ({@link #nextDeadline}).
+   */
+  private PriorityQueue<TimerHandle> timers;
+  /** The most timers the heap has held since it was made. */
+  private int timersPeak;
   /** Sweep cancelled timers out when the heap grows beyond this. */
   private int sweepAbove = MIN_SWEEP_SIZE;
   private long timerSequence;
@@ -352,6 +358,7 @@ final class EventSources {
     int epoch = virtual == null ? 0 : virtual.epochFor(deadline);
     TimerHandle timer = new TimerHandle(deadline, timerSequence++, epoch, callback);
     timers.add(timer);
+    timersPeak = Math.max(timersPeak, timers.size());
     if (timers.size() > sweepAbove) {
       timers.removeIf(TimerHandle::isCancelled);
       sweepAbove = Math.max(MIN_SWEEP_SIZE, 2 * timers.size());
@@ -362,6 +369,11 @@ final class EventSources {
   /** The timers in the heap, cancelled ones included (for tests). */
   int timerCount() {
     return timers.size();
+  }
+
+  /** The most timers in the heap at once since it was last made anew (for tests). */
+  int timersPeak() {
+    return timersPeak;
   }
 
   /** The first timer if it is due by {@code now}, removed; drops cancelled ones on the way. */
@@ -384,6 +396,10 @@ final class EventSources {
     int size = timers.size();
     if (2 * size < sweepAbove) {
       sweepAbove = Math.max(MIN_SWEEP_SIZE, 2 * size);
+    }
+    if (timersPeak >= Jobs.RESIZE_FROM && size <= timersPeak / 8) {
+      timers = new PriorityQueue<>(timers); // its order, an array for what is left
+      timersPeak = size;
     }
     TimerHandle next = timers.peek(); // not cancelled: pollDueTimer stopped at it
     return next == null ? NO_DEADLINE : next.deadline;

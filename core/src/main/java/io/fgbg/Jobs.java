@@ -52,7 +52,16 @@ final class Jobs {
 
   private final EventSources sources;
   private final LoopExceptions exceptions;
-  private final LinkedHashSet<AbstractTask<?>> pending = new LinkedHashSet<>();
+  /**
+   * The jobs not done, in number order. A hash table never shrinks, so once a burst of tasks has
+   * ended, leaving an eighth of its peak or less, the set is made anew for what is left ({@link
+   * #done}): a loop that once held 100,000 tasks does not keep a table for 100,000 for good.
+   */
+  private LinkedHashSet<AbstractTask<?>> pending = new LinkedHashSet<>();
+  /** The most tasks {@code pending} has held since it was made. */
+  private int pendingPeak;
+  /** Below this peak the set is never made anew: its table is small anyway. */
+  static final int RESIZE_FROM = 1024;
   private long counter;
   /** Finished tasks that may need a report, oldest first. */
   private final ArrayDeque<AbstractTask<?>> finished = new ArrayDeque<>();
@@ -104,8 +113,14 @@ final class Jobs {
     return sources.realNanosAt(loopTime);
   }
 
+  /** The most jobs pending at once since the set was last made anew (for tests). */
+  int pendingPeak() {
+    return pendingPeak;
+  }
+
   void add(AbstractTask<?> task) {
     pending.add(task);
+    pendingPeak = Math.max(pendingPeak, pending.size());
     countOutside(task, 1);
   }
 
@@ -135,6 +150,10 @@ final class Jobs {
   /** A job became done; {@code foreground}: the task of the run now going on, whose caller sees it. */
   void done(AbstractTask<?> task, boolean foreground) {
     pending.remove(task);
+    if (pendingPeak >= RESIZE_FROM && pending.size() <= pendingPeak / 8) {
+      pending = new LinkedHashSet<>(pending); // same order; a table for what is left
+      pendingPeak = pending.size();
+    }
     countOutside(task, -1);
     if (task.isCancelled() && task.isStillRunningAfterCancel()) {
       cancelling.add(task);
