@@ -232,13 +232,22 @@ final class SlowStepWatch {
         || isLoopFrame(frame);
   }
 
-  /** A frame of fgbg's own machinery, below the user's code. */
+  /**
+   * A frame of fgbg's own machinery, below the user's code: these classes and their nested ones
+   * (a task's thread enters its body from {@code Dispatcher.TaskThread}).
+   */
   private static boolean isLoopFrame(StackTraceElement frame) {
     String c = frame.getClassName();
-    return c.equals(CoroutineTask.class.getName())
-        || c.equals(Dispatcher.class.getName())
-        || c.equals(CallbackHandle.class.getName())
-        || c.equals(TimerHandle.class.getName());
+    return isOrNestedIn(c, CoroutineTask.class)
+        || isOrNestedIn(c, Dispatcher.class)
+        || isOrNestedIn(c, CallbackHandle.class)
+        || isOrNestedIn(c, TimerHandle.class);
+  }
+
+  private static boolean isOrNestedIn(String className, Class<?> outer) {
+    String name = outer.getName();
+    return className.startsWith(name)
+        && (className.length() == name.length() || className.charAt(name.length()) == '$');
   }
 
   static String seconds(long nanos) {

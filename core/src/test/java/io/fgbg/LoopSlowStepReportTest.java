@@ -153,6 +153,9 @@ class LoopSlowStepReportTest {
     assertThat(message.lines().skip(1))
         .as("the step's frames follow")
         .anyMatch(line -> line.startsWith("\tat io.fgbg.LoopSlowStepReportTest."));
+    assertThat(message.lines().reduce((a, b) -> b).orElseThrow())
+        .as("the last frame shown is the body's own: none of the loop's machinery below it")
+        .startsWith("\tat io.fgbg.LoopSlowStepReportTest.");
   }
 
   @Test
