@@ -150,14 +150,7 @@ public final class EchoBenchmark {
         });
   }
 
-  private static final byte[] LINE = line();
-
-  private static byte[] line() {
-    byte[] line = new byte[64];
-    Arrays.fill(line, (byte) 'x');
-    line[63] = '\n';
-    return line;
-  }
+  private static final byte[] LINE = Figures.echoLine();
 
   /** Every client does {@code n} round trips at once; returns the elapsed nanoseconds. */
   private static long round(List<Connection> connections, int n) throws Exception {

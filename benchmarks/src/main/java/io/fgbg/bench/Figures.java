@@ -68,6 +68,17 @@ public final class Figures {
   }
 
   /**
+   * W3's line, the same on every side (benchmarks/python/echo.py sends the same bytes): 63 {@code
+   * x} and a newline, 64 bytes. A new array each call. Throws nothing.
+   */
+  public static byte[] echoLine() {
+    byte[] line = new byte[64];
+    Arrays.fill(line, (byte) 'x');
+    line[63] = '\n';
+    return line;
+  }
+
+  /**
    * The positional arguments as positive integers, in {@code names}' order, each missing one
    * taking its default; with more arguments than names, or one that is not a positive integer,
    * prints {@code usage} and exits with status 2. Throws nothing.

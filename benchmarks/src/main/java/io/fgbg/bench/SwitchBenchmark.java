@@ -9,14 +9,14 @@ import static io.fgbg.Fgbg.sleep;
 import io.fgbg.Coroutine;
 import io.fgbg.EventLoop;
 import io.fgbg.Task;
+import io.fgbg.bench.peers.BareBaton;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Measures what one task switch costs on an fgbg loop, next to the floor set by the JDK: two
- * virtual threads handing a baton to each other with {@link LockSupport#park()} and {@link
- * LockSupport#unpark}.
+ * virtual threads handing a baton to each other with {@code LockSupport.park} and {@code
+ * LockSupport.unpark} ({@link BareBaton}).
  *
  * <p>The fgbg workload is the one asyncio users know: two background tasks each yield to the
  * loop {@code n} times ({@code await(sleep(Duration.ZERO))}), and the caller waits for both in
@@ -72,16 +72,16 @@ public final class SwitchBenchmark {
 
     for (int i = 0; i < warmup; i++) {
       fgbgRound(n);
-      bareRound(n, 0);
-      bareRound(n, SPINS);
+      BareBaton.round(n, 0);
+      BareBaton.round(n, BareBaton.SPINS);
     }
     double[] fgbg = new double[rounds];
     double[] bare = new double[rounds];
     double[] spin = new double[rounds];
     for (int i = 0; i < rounds; i++) {
       fgbg[i] = perSwitch(fgbgRound(n), n);
-      bare[i] = perSwitch(bareRound(n, 0), n);
-      spin[i] = perSwitch(bareRound(n, SPINS), n);
+      bare[i] = perSwitch(BareBaton.round(n, 0), n);
+      spin[i] = perSwitch(BareBaton.round(n, BareBaton.SPINS), n);
     }
     // Ends the loop of this thread as asyncio.run would: releases its threads.
     EventLoop.current().close();
@@ -114,56 +114,6 @@ public final class SwitchBenchmark {
     long start = System.nanoTime();
     runInForeground(gather(List.of(first, second)));
     return System.nanoTime() - start;
-  }
-
-  /**
-   * How long the spinning baton spins before it parks: the same budget fgbg's loop spends when a
-   * task's own step comes right after the one it hands the baton to (EventLoop.SPINS_WHEN_NEXT).
-   */
-  private static final int SPINS = 100;
-
-  /**
-   * One round of the bare baton: two virtual threads that hand a baton to each other {@code n}
-   * times each, with a volatile owner field and park/unpark. With {@code spins} 0 this is the
-   * least that switching between two parked virtual threads costs; with a few spins first, as
-   * fgbg's loop does when a task's step is next, it is the floor for that way of switching.
-   *
-   * @return elapsed nanoseconds, from starting the threads to both having finished
-   */
-  static long bareRound(int n, int spins) throws InterruptedException {
-    Baton baton = new Baton();
-    Thread[] pair = new Thread[2];
-    for (int k = 0; k < 2; k++) {
-      int self = k;
-      pair[k] =
-          Thread.ofVirtual().unstarted(() -> baton.pass(pair[self], pair[1 - self], n, spins));
-    }
-    baton.owner = pair[0];
-    long start = System.nanoTime();
-    pair[0].start();
-    pair[1].start();
-    pair[0].join();
-    pair[1].join();
-    return System.nanoTime() - start;
-  }
-
-  /** The baton two virtual threads pass back and forth. */
-  private static final class Baton {
-    volatile Thread owner;
-
-    /** Waits for the baton (spinning {@code spins} times first), hands it on, {@code n} times. */
-    void pass(Thread self, Thread other, int n, int spins) {
-      for (int i = 0; i < n; i++) {
-        for (int s = 0; s < spins && owner != self; s++) {
-          Thread.onSpinWait();
-        }
-        while (owner != self) {
-          LockSupport.park();
-        }
-        owner = other;
-        LockSupport.unpark(other);
-      }
-    }
   }
 
   private static double perSwitch(long elapsedNanos, int n) {

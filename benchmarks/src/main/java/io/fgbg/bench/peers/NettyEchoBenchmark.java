@@ -17,7 +17,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -56,14 +55,7 @@ public final class NettyEchoBenchmark {
   private static final String USAGE =
       "NettyEchoBenchmark [clients [n [warmup [rounds]]]]  (defaults 50 2000 2 5)";
   private static final String HOST = "127.0.0.1";
-  private static final byte[] LINE = line();
-
-  private static byte[] line() {
-    byte[] line = new byte[64];
-    Arrays.fill(line, (byte) 'x');
-    line[63] = '\n';
-    return line;
-  }
+  private static final byte[] LINE = Figures.echoLine();
 
   /**
    * Runs the benchmark. Blocks the calling thread until every round has run.

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.FutureTask;
@@ -49,14 +48,7 @@ public final class VthreadsEchoBenchmark {
 
   private static final String USAGE =
       "VthreadsEchoBenchmark [clients [n [warmup [rounds]]]]  (defaults 50 2000 2 5)";
-  private static final byte[] LINE = line();
-
-  private static byte[] line() {
-    byte[] line = new byte[64];
-    Arrays.fill(line, (byte) 'x');
-    line[63] = '\n';
-    return line;
-  }
+  private static final byte[] LINE = Figures.echoLine();
 
   /**
    * Runs the benchmark. Blocks the calling thread until every round has run.

@@ -1,7 +1,6 @@
 package io.fgbg.bench.peers;
 
 import io.fgbg.bench.Figures;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * W1 of {@code bin/bench-compare} on plain JDK virtual threads, without fgbg: two virtual threads
@@ -10,8 +9,9 @@ import java.util.concurrent.locks.LockSupport;
  * measured rounds, each timed from starting the pair to both having finished, {@code 2n}
  * switches a round.
  *
- * <p>The baton is a volatile owner field. A thread that has it hands it on (sets the owner to the
- * other thread and {@link LockSupport#unpark}s it), then waits for it to come back: it spins
+ * <p>The baton is {@link BareBaton}, the one {@code SwitchBenchmark} times too: a volatile owner
+ * field. A thread that has it hands it on (sets the owner to the other thread and {@code
+ * LockSupport.unpark}s it), then waits for it to come back: it spins
  * briefly with {@link Thread#onSpinWait()} (100 times, the budget fgbg's loop spins when a task's
  * step is next), then parks. That is the hand-off at its best for a user who writes it by hand:
  * a spin catches the partner when both run on carriers at once, a park costs no core otherwise.
@@ -36,9 +36,6 @@ public final class VthreadsSwitchBenchmark {
 
   private static final String USAGE = "VthreadsSwitchBenchmark [n [warmup [rounds]]]  (defaults 200000 3 5)";
 
-  /** How many times a thread spins for the baton before it parks. */
-  private static final int SPINS = 100;
-
   /**
    * Runs the benchmark. Blocks the calling thread until every round has run.
    *
@@ -52,51 +49,15 @@ public final class VthreadsSwitchBenchmark {
             200_000, 3, 5);
     int n = values[0];
     for (int i = 0; i < values[1]; i++) {
-      round(n);
+      BareBaton.round(n, BareBaton.SPINS);
     }
     double[] perSwitch = new double[values[2]];
     for (int i = 0; i < perSwitch.length; i++) {
-      perSwitch[i] = round(n) / (2.0 * n);
+      perSwitch[i] = BareBaton.round(n, BareBaton.SPINS) / (2.0 * n);
     }
     System.out.println("vthreads " + Figures.format(Figures.median(perSwitch)));
     System.out.println(
         "# n " + n + ", warm-up rounds " + values[1] + ", measured rounds " + values[2]);
     System.out.println("# vthreads rounds " + Figures.formatAll(perSwitch));
-  }
-
-  /** One round: two virtual threads hand the baton on {@code n} times each; elapsed nanoseconds. */
-  private static long round(int n) throws InterruptedException {
-    Baton baton = new Baton();
-    Thread[] pair = new Thread[2];
-    for (int k = 0; k < 2; k++) {
-      int self = k;
-      pair[k] = Thread.ofVirtual().unstarted(() -> baton.pass(pair[self], pair[1 - self], n));
-    }
-    baton.owner = pair[0];
-    long start = System.nanoTime();
-    pair[0].start();
-    pair[1].start();
-    pair[0].join();
-    pair[1].join();
-    return System.nanoTime() - start;
-  }
-
-  /** The baton the two threads pass back and forth; only its holder writes {@code owner}. */
-  private static final class Baton {
-    volatile Thread owner;
-
-    /** Waits for the baton (spinning, then parking) and hands it on, {@code n} times. */
-    void pass(Thread self, Thread other, int n) {
-      for (int i = 0; i < n; i++) {
-        for (int s = 0; s < SPINS && owner != self; s++) {
-          Thread.onSpinWait();
-        }
-        while (owner != self) {
-          LockSupport.park();
-        }
-        owner = other;
-        LockSupport.unpark(other);
-      }
-    }
   }
 }
