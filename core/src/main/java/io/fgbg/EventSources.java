@@ -397,7 +397,7 @@ final class EventSources {
     if (2 * size < sweepAbove) {
       sweepAbove = Math.max(MIN_SWEEP_SIZE, 2 * size);
     }
-    if (timersPeak >= Jobs.RESIZE_FROM && size <= timersPeak / 8) {
+    if (Jobs.isSparse(size, timersPeak)) {
       timers = new PriorityQueue<>(timers); // its order, an array for what is left
       timersPeak = size;
     }

@@ -60,8 +60,17 @@ final class Jobs {
   private LinkedHashSet<AbstractTask<?>> pending = new LinkedHashSet<>();
   /** The most tasks {@code pending} has held since it was made. */
   private int pendingPeak;
-  /** Below this peak the set is never made anew: its table is small anyway. */
+  /** Below this peak a table is never made anew: it is small anyway. */
   static final int RESIZE_FROM = 1024;
+
+  /**
+   * The rule for the loop's tables that never shrink by themselves (this set, the timer heap):
+   * make one anew once it holds an eighth of its peak or less, the peak being at least {@link
+   * #RESIZE_FROM}. Each remake copies at most an eighth of what was removed since the last.
+   */
+  static boolean isSparse(int size, int peak) {
+    return peak >= RESIZE_FROM && size <= peak / 8;
+  }
   private long counter;
   /** Finished tasks that may need a report, oldest first. */
   private final ArrayDeque<AbstractTask<?>> finished = new ArrayDeque<>();
@@ -150,7 +159,7 @@ final class Jobs {
   /** A job became done; {@code foreground}: the task of the run now going on, whose caller sees it. */
   void done(AbstractTask<?> task, boolean foreground) {
     pending.remove(task);
-    if (pendingPeak >= RESIZE_FROM && pending.size() <= pendingPeak / 8) {
+    if (isSparse(pending.size(), pendingPeak)) {
       pending = new LinkedHashSet<>(pending); // same order; a table for what is left
       pendingPeak = pending.size();
     }
