@@ -9,6 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.Iterator;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
@@ -52,6 +53,17 @@ final class SelectorEvents {
 
   /** Where a failed select() is reported: the loop's exception handler. */
   private final BiConsumer<String, Throwable> errors;
+
+  /** Where {@link #toReady} puts handlers: {@code collect}'s queue, while it selects. */
+  private ReadyQueue collecting;
+
+  /** Puts the handler of a key that a select found ready into {@link #collecting}. */
+  private final Consumer<SelectionKey> toReady =
+      key -> {
+        if (key.isValid()) {
+          collecting.addLast(key.attachment());
+        }
+      };
 
   SelectorEvents(BiConsumer<String, Throwable> errors) {
     this.errors = errors;
@@ -136,19 +148,34 @@ final class SelectorEvents {
     return !selector.keys().isEmpty();
   }
 
-  /** Moves the handlers of the channels that are ready now to the end of {@code ready}. */
+  /**
+   * Moves the handlers of the channels that are ready now to the end of {@code ready}.
+   *
+   * <p>Two ways, so that no handler comes twice. If a select since the last collect (a wait's, or
+   * the one {@link #release} makes) left keys in the selected-key set, those are taken and no
+   * other select is made: the wait has just looked. Else it selects handing each ready key
+   * straight to {@link #toReady}, which leaves the selected-key set alone: that set is a {@code
+   * HashSet}, which allocates an entry for every key added to it, on every iteration.
+   */
   void collect(ReadyQueue ready) {
-    select(-1);
-    if (selected.isEmpty()) {
+    if (!selected.isEmpty()) {
+      Iterator<SelectionKey> keys = selected.iterator();
+      while (keys.hasNext()) {
+        SelectionKey key = keys.next();
+        keys.remove();
+        if (key.isValid()) {
+          ready.addLast(key.attachment());
+        }
+      }
       return;
     }
-    Iterator<SelectionKey> keys = selected.iterator();
-    while (keys.hasNext()) {
-      SelectionKey key = keys.next();
-      keys.remove();
-      if (key.isValid()) {
-        ready.addLast(key.attachment());
-      }
+    collecting = ready;
+    try {
+      selector.selectNow(toReady);
+    } catch (IOException e) {
+      errors.accept("the event loop's select() failed; the loop goes on", e);
+    } finally {
+      collecting = null;
     }
   }
 
