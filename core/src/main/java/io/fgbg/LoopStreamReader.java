@@ -19,6 +19,19 @@ import java.util.Objects;
 final class LoopStreamReader implements StreamReader {
   private static final int INITIAL_CAPACITY = 1024;
 
+  /**
+   * Every one-byte separator, made once: {@code readUntil} keeps its own copy of the separator
+   * (the caller may change the array before the read runs), and a line's separator would
+   * otherwise be copied on every read. Never written.
+   */
+  private static final byte[][] ONE_BYTE = new byte[256][];
+
+  static {
+    for (int b = 0; b < 256; b++) {
+      ONE_BYTE[b] = new byte[] {(byte) b};
+    }
+  }
+
   private final EventLoop loop;
   private final int limit;
   private byte[] buf = new byte[INITIAL_CAPACITY];
@@ -30,6 +43,8 @@ final class LoopStreamReader implements StreamReader {
   private Transport transport;
   private boolean paused;
   private String description = "stream";
+  /** " from " and the description: the second half of every waiter's, made once. */
+  private String fromDescription = " from stream";
 
   LoopStreamReader(EventLoop loop, int limit) {
     this.loop = loop;
@@ -39,6 +54,7 @@ final class LoopStreamReader implements StreamReader {
   void setTransport(Transport transport, String description) {
     this.transport = transport;
     this.description = description;
+    this.fromDescription = " from " + description;
   }
 
   // ---- fed by the transport
@@ -135,7 +151,7 @@ final class LoopStreamReader implements StreamReader {
       CoroutineTask<?> task = requireTask("readLine");
       byte[] line;
       try {
-        line = readUntil(task, (byte) '\n');
+        line = readUntil(task, ONE_BYTE['\n']);
       } catch (IncompleteReadException e) {
         byte[] partial = e.partial();
         return partial.length == 0 ? null : new String(partial, StandardCharsets.UTF_8);
@@ -182,11 +198,11 @@ final class LoopStreamReader implements StreamReader {
     if (separator.length == 0) {
       throw new IllegalArgumentException("readUntil separator cannot be empty");
     }
-    byte[] sep = separator.clone();
+    byte[] sep = separator.length == 1 ? ONE_BYTE[separator[0] & 0xff] : separator.clone();
     return () -> readUntil(requireTask("readUntil"), sep);
   }
 
-  private byte[] readUntil(CoroutineTask<?> task, byte... sep) throws Exception {
+  private byte[] readUntil(CoroutineTask<?> task, byte[] sep) throws Exception {
     throwIfFailed();
     int offset = 0;
     int found;
@@ -255,7 +271,7 @@ final class LoopStreamReader implements StreamReader {
       paused = false;
       transport.resumeReading();
     }
-    LoopFuture<Void> w = new LoopFuture<>(loop, method + " from " + description);
+    LoopFuture<Void> w = new LoopFuture<>(loop, method, fromDescription);
     waiter = w;
     try {
       task.await(w);

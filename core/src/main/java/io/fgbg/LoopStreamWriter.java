@@ -28,6 +28,12 @@ final class LoopStreamWriter implements StreamWriter {
   private boolean connectionLost;
   private boolean closeCalled;
 
+  /**
+   * What {@link #drain()} returns: the same coroutine each time, as it keeps no state of its own
+   * (each run looks at the writer afresh), instead of a new one for every write's drain.
+   */
+  private final Coroutine<Void> drain = this::drainNow;
+
   LoopStreamWriter(EventLoop loop, Transport transport, LoopStreamReader reader) {
     this.loop = loop;
     this.transport = transport;
@@ -49,43 +55,53 @@ final class LoopStreamWriter implements StreamWriter {
 
   private void send(byte[] data) {
     Streams.checkLoop(loop, "write", this);
+    if (loop.inLoop()) { // a task's write, the common case: no operation to wrap
+      loop.checkOpen();
+      sendOnLoop(data);
+      return;
+    }
     loop.onLoop(
         () -> {
-          if (closeCalled) {
-            throw new IllegalStateException(
-                "write() after close() of the writer to " + transport.name());
-          }
-          transport.write(data, 0, data.length);
+          sendOnLoop(data);
           return null;
         });
   }
 
+  private void sendOnLoop(byte[] data) {
+    if (closeCalled) {
+      throw new IllegalStateException("write() after close() of the writer to " + transport.name());
+    }
+    transport.write(data, 0, data.length);
+  }
+
   @Override
   public Coroutine<Void> drain() {
-    return () -> {
-      CoroutineTask<?> task = Streams.requireTaskOf(loop, "drain", this);
-      Throwable failure = reader.exception();
-      if (failure != null) {
-        throw Throwables.sneaky(failure);
-      }
-      if (transport.isClosing()) {
-        task.yieldOnce(); // as asyncio: lets a pending connection loss come in first
-      }
-      if (connectionLost) {
-        throw new SocketException("Connection lost");
-      }
-      if (!paused) {
-        return null;
-      }
-      LoopFuture<Void> waiter = new LoopFuture<>(loop, "drain to " + transport.name());
-      drainWaiters.add(waiter);
-      try {
-        task.await(waiter);
-      } finally {
-        drainWaiters.remove(waiter);
-      }
+    return drain;
+  }
+
+  private Void drainNow() throws Exception {
+    CoroutineTask<?> task = Streams.requireTaskOf(loop, "drain", this);
+    Throwable failure = reader.exception();
+    if (failure != null) {
+      throw Throwables.sneaky(failure);
+    }
+    if (transport.isClosing()) {
+      task.yieldOnce(); // as asyncio: lets a pending connection loss come in first
+    }
+    if (connectionLost) {
+      throw new SocketException("Connection lost");
+    }
+    if (!paused) {
       return null;
-    };
+    }
+    LoopFuture<Void> waiter = new LoopFuture<>(loop, "drain to ", transport.name());
+    drainWaiters.add(waiter);
+    try {
+      task.await(waiter);
+    } finally {
+      drainWaiters.remove(waiter);
+    }
+    return null;
   }
 
   @Override

@@ -331,6 +331,22 @@ class StreamsReaderTest extends StreamsSuiteSupport {
   }
 
   @OverEveryNetwork
+  void readUntilLooksForTheSeparatorAsItWasAtTheCallThoughTheCallerChangesItsArrayLater()
+      throws Exception {
+    connect();
+    byte[] newline = utf8("\n");
+    byte[] blankLine = utf8("\n\n");
+    Coroutine<byte[]> line = reader.readUntil(newline);
+    Coroutine<byte[]> paragraph = reader.readUntil(blankLine);
+    newline[0] = ';'; // neither read has run yet
+    blankLine[0] = ';';
+    peer.send("a;b\nc;\nd\n\n");
+
+    assertThat(foreground(line)).isEqualTo(utf8("a;b\n"));
+    assertThat(foreground(paragraph)).isEqualTo(utf8("c;\nd\n\n"));
+  }
+
+  @OverEveryNetwork
   void readUntilOfAnEmptySeparatorIsAnIllegalArgumentAndOfNullANullPointer() throws Exception {
     connect();
     assertThatThrownBy(() -> foreground(reader.readUntil(new byte[0])))
