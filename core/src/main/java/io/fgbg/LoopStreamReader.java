@@ -45,6 +45,8 @@ final class LoopStreamReader implements StreamReader {
   private String description = "stream";
   /** " from " and the description: the second half of every waiter's, made once. */
   private String fromDescription = " from stream";
+  /** What {@link #readLine()} returns: one coroutine, as it keeps no state of its own. */
+  private final Coroutine<String> readLine = this::readLineNow;
 
   LoopStreamReader(EventLoop loop, int limit) {
     this.loop = loop;
@@ -147,30 +149,35 @@ final class LoopStreamReader implements StreamReader {
 
   @Override
   public Coroutine<String> readLine() {
-    return () -> {
-      CoroutineTask<?> task = requireTask("readLine");
-      byte[] line;
-      try {
-        line = readUntil(task, ONE_BYTE['\n']);
-      } catch (IncompleteReadException e) {
-        byte[] partial = e.partial();
-        return partial.length == 0 ? null : new String(partial, StandardCharsets.UTF_8);
-      } catch (LimitOverrunException e) {
-        // as asyncio's readline: drop the line's bytes, up to its end if it has arrived
-        if (e.consumed() < end - start && buf[start + e.consumed()] == '\n') {
-          start += e.consumed() + 1;
-        } else {
-          start = end;
-        }
-        consumed();
-        throw e;
+    return readLine;
+  }
+
+  private String readLineNow() throws Exception {
+    CoroutineTask<?> task = requireTask("readLine");
+    int length;
+    try {
+      length = awaitSeparator(task, ONE_BYTE['\n']);
+    } catch (IncompleteReadException e) {
+      byte[] partial = e.partial();
+      return partial.length == 0 ? null : new String(partial, StandardCharsets.UTF_8);
+    } catch (LimitOverrunException e) {
+      // as asyncio's readline: drop the line's bytes, up to its end if it has arrived
+      if (e.consumed() < end - start && buf[start + e.consumed()] == '\n') {
+        start += e.consumed() + 1;
+      } else {
+        start = end;
       }
-      int n = line.length - 1;
-      if (n > 0 && line[n - 1] == '\r') {
-        n--;
-      }
-      return new String(line, 0, n, StandardCharsets.UTF_8);
-    };
+      consumed();
+      throw e;
+    }
+    int n = length - 1;
+    if (n > 0 && buf[start + n - 1] == '\r') {
+      n--;
+    }
+    String line = new String(buf, start, n, StandardCharsets.UTF_8); // decoded where it lies
+    start += length;
+    consumed();
+    return line;
   }
 
   @Override
@@ -203,6 +210,14 @@ final class LoopStreamReader implements StreamReader {
   }
 
   private byte[] readUntil(CoroutineTask<?> task, byte[] sep) throws Exception {
+    return take(awaitSeparator(task, sep));
+  }
+
+  /**
+   * Suspends until {@code sep} is buffered, and returns the length of the chunk up to its end,
+   * leaving the chunk buffered; throws as {@link #readUntil(byte[])} does.
+   */
+  private int awaitSeparator(CoroutineTask<?> task, byte[] sep) throws Exception {
     throwIfFailed();
     int offset = 0;
     int found;
@@ -227,7 +242,7 @@ final class LoopStreamReader implements StreamReader {
     if (found > limit) {
       throw new LimitOverrunException("Separator is found, but chunk is longer than limit", found);
     }
-    return take(found + sep.length);
+    return found + sep.length;
   }
 
   @Override
