@@ -112,6 +112,10 @@ public final class CompareReport {
         .append(results.get("loadavg_start", "?")).append(" at the start, ")
         .append(results.get("loadavg_end", "?")).append(" at the end.\n\n");
     out.append("Versions: ").append(results.get("versions", "?")).append(".\n\n");
+    if (!results.get("fgbg_flags", "").isEmpty()) {
+      out.append("fgbg ran with the JVM flags `").append(results.get("fgbg_flags", ""))
+          .append("`; every other JVM program without flags.\n\n");
+    }
     if (!results.get("skipped", "").isEmpty()) {
       out.append("Skipped: ").append(results.get("skipped", "")).append(".\n\n");
     }

@@ -132,6 +132,29 @@ class CompareReportTest {
   }
 
   @Test
+  void aRunWhoseFgbgLaunchesHadJvmFlagsNamesThemAndARunWithoutSaysNothingOfFlags(@TempDir Path dir)
+      throws IOException {
+    String body =
+        lines("W3", "TCP echo", "round trips/s", "higher",
+            figures("fgbg", v(80000, 82000, 83000), "netty", v(79000, 80000, 81000)));
+    Path flagged = dir.resolve("flagged.tsv");
+    Files.writeString(
+        flagged,
+        HEADER.replace("# launches: 3\n",
+                "# launches: 3\n# fgbg_flags: -Djdk.virtualThreadScheduler.parallelism=1\n")
+            + body);
+    Path plain = dir.resolve("plain.tsv");
+    Files.writeString(plain, HEADER + body);
+
+    assertThat(CompareReport.markdown(CompareResults.read(flagged), "flagged.tsv", "chart.svg"))
+        .contains(
+            "fgbg ran with the JVM flags `-Djdk.virtualThreadScheduler.parallelism=1`; every other"
+                + " JVM program without flags.\n");
+    assertThat(CompareReport.markdown(CompareResults.read(plain), "plain.tsv", "chart.svg"))
+        .doesNotContain("JVM flags");
+  }
+
+  @Test
   void theTableHasAColumnPerJvmPeerAndFgbgsRatioToTheBetterOneNamed(@TempDir Path dir) throws IOException {
     String markdown = CompareReport.markdown(fullRun(dir), "run.tsv", "chart.svg");
 
