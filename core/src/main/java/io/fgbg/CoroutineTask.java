@@ -104,6 +104,15 @@ final class CoroutineTask<T> extends AbstractTask<T> {
     setException(error);
   }
 
+  /**
+   * The thread of a task that has not started could not be started (no memory left for it): done
+   * with {@code error}, without running the body. Holder only.
+   */
+  void failToStart(Throwable error) {
+    coroutine = null;
+    setException(error);
+  }
+
   /** The first step of a task cancelled before it started: done, without running the body. */
   void cancelBeforeStart() {
     mustCancel = false;

@@ -86,6 +86,17 @@ final class Dispatcher {
   private int retiredPruneAt = 1024;
   private final Thread.Builder.OfVirtual taskThreads = Thread.ofVirtual();
 
+  /** Makes a task's thread, unstarted, to run {@code body}. */
+  interface TaskThreadFactory {
+    Thread newThread(CoroutineTask<?> task, Runnable body);
+  }
+
+  /**
+   * How task threads are made: virtual threads named after their tasks. Tests replace it (before
+   * the loop runs) with one whose threads fail to start, as they would with no memory left.
+   */
+  TaskThreadFactory threadFactory = (task, body) -> taskThreads.name(task.name()).unstarted(body);
+
   Dispatcher(EventLoop loop, Baton baton, EventSources sources) {
     this.loop = loop;
     this.baton = baton;
@@ -104,10 +115,10 @@ final class Dispatcher {
     foreground = run;
     stopping = run.task != null && run.task.isDone();
     stopNow = false;
-    if (first != null) {
-      startThread(first);
+    if (first != null && startThread(first)) {
       run.awaitEnd();
-    } else {
+    } else { // no first task, or its thread could not start: it has failed, and the run goes on
+      stopping = run.task != null && run.task.isDone();
       dispatch(run.caller, Exit.CALLER, null);
     }
     if (!run.isDetached()) {
@@ -183,7 +194,13 @@ final class Dispatcher {
           task.cancelBeforeStart(); // it never needs a thread
           continue;
         }
-        return handOff(self, exit, mine, task);
+        if (thread == null && exit == Exit.FREE) {
+          return task; // run it on this thread: no thread start, no switch
+        }
+        if (handOff(self, exit, mine, task)) {
+          return null;
+        }
+        continue; // its thread could not start: the task has failed, the baton is still here
       }
       if (item == STOP) {
         return atEndOfRun(self, exit, mine);
@@ -192,30 +209,34 @@ final class Dispatcher {
     }
   }
 
-  /** The other ways to pass on to {@code task}'s step, by exit policy (see the class table). */
-  private CoroutineTask<?> handOff(
-      Thread self, Exit exit, CoroutineTask<?> mine, CoroutineTask<?> task) {
+  /**
+   * The other ways to pass on to {@code task}'s step, by exit policy (see the class table): true
+   * once the baton has left (and, for the run's caller, come back at the end of the run); false if
+   * {@code task}'s thread could not start, the task having failed and the baton still here.
+   */
+  private boolean handOff(Thread self, Exit exit, CoroutineTask<?> mine, CoroutineTask<?> task) {
     Thread thread = task.thread;
-    if (exit == Exit.FREE) {
-      if (thread == null) {
-        return task; // run it on this thread: no thread start, no switch
-      }
+    if (exit == Exit.FREE) { // thread != null: dispatch runs a task that has not started itself
       retire(self);
       baton.handTo(thread);
-      return null;
+      return true;
     }
-    if (exit == Exit.SUSPENDED && ready.peekFirst() == mine && mine.shouldSpin(task)) {
-      mine.spinNext = true;
+    boolean spin = exit == Exit.SUSPENDED && ready.peekFirst() == mine && mine.shouldSpin(task);
+    if (spin) {
+      mine.spinNext = true; // decided before the baton leaves: whoever gets it owns the loop
     }
     if (thread != null) {
       baton.handTo(thread);
-    } else {
-      startThread(task);
+    } else if (!startThread(task)) {
+      if (spin) {
+        mine.spinNext = false; // the baton is still here: mine's thread does not wait for it
+      }
+      return false;
     }
     if (exit == Exit.CALLER) {
       foreground.awaitEnd();
     }
-    return null;
+    return true;
   }
 
   private CoroutineTask<?> atEndOfRun(Thread self, Exit exit, CoroutineTask<?> mine) {
@@ -279,16 +300,27 @@ final class Dispatcher {
     }
   }
 
-  private void startThread(CoroutineTask<?> task) {
-    Thread thread = taskThreads.name(task.name()).unstarted(new TaskThread(task));
-    task.thread = thread;
-    baton.passTo(thread);
+  /**
+   * Starts the thread of {@code task}, which has not started, handing it the baton: true if it
+   * started. If it cannot be made or started (no memory left for it), the baton stays with the
+   * calling thread and the task fails with that error without running: whoever awaits it gets the
+   * error, and the loop goes on.
+   */
+  private boolean startThread(CoroutineTask<?> task) {
+    Thread thread = null;
     try {
+      thread = threadFactory.newThread(task, new TaskThread(task));
+      task.thread = thread;
+      baton.passTo(thread);
       thread.start();
-    } catch (Throwable e) { // out of memory or threads: the baton stays where it was
-      baton.passTo(Thread.currentThread());
-      task.thread = null;
-      throw e;
+      return true;
+    } catch (Throwable e) {
+      if (thread != null) {
+        baton.passTo(Thread.currentThread());
+        task.thread = null;
+      }
+      task.failToStart(e);
+      return false;
     }
   }
 
