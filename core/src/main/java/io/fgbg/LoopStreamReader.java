@@ -224,7 +224,7 @@ final class LoopStreamReader implements StreamReader {
     for (; ; ) {
       int buffered = end - start;
       if (buffered - offset >= sep.length) {
-        found = indexOf(sep, offset);
+        found = sep.length == 1 ? indexOf(sep[0], offset) : indexOf(sep, offset);
         if (found >= 0) {
           break;
         }
@@ -340,6 +340,16 @@ final class LoopStreamReader implements StreamReader {
     }
     start = 0;
     end = buffered;
+  }
+
+  /** Where {@code b} first is in the buffer from {@code from} on (relative to start), or -1. */
+  private int indexOf(byte b, int from) {
+    for (int i = start + from; i < end; i++) {
+      if (buf[i] == b) {
+        return i - start;
+      }
+    }
+    return -1;
   }
 
   private int indexOf(byte[] sep, int from) {
