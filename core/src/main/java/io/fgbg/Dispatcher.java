@@ -3,6 +3,7 @@ package io.fgbg;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * What runs next on a loop: the ready queue, the iterations, and the one dispatch loop that every
@@ -117,8 +118,7 @@ final class Dispatcher {
     stopNow = false;
     if (first != null && startThread(first)) {
       run.awaitEnd();
-    } else { // no first task, or its thread could not start: it has failed, and the run goes on
-      stopping = run.task != null && run.task.isDone();
+    } else { // no first task, or its thread could not start: it has failed (the run then stops)
       dispatch(run.caller, Exit.CALLER, null);
     }
     if (!run.isDetached()) {
@@ -304,7 +304,8 @@ final class Dispatcher {
    * Starts the thread of {@code task}, which has not started, handing it the baton: true if it
    * started. If it cannot be made or started (no memory left for it), the baton stays with the
    * calling thread and the task fails with that error without running: whoever awaits it gets the
-   * error, and the loop goes on.
+   * error, and the loop goes on. Anything else thrown meanwhile (a stop thrown into the caller's
+   * thread) leaves the task as it was, not started, and goes on up.
    */
   private boolean startThread(CoroutineTask<?> task) {
     Thread thread = null;
@@ -314,13 +315,21 @@ final class Dispatcher {
       baton.passTo(thread);
       thread.start();
       return true;
-    } catch (Throwable e) {
-      if (thread != null) {
-        baton.passTo(Thread.currentThread());
-        task.thread = null;
-      }
+    } catch (OutOfMemoryError | IllegalThreadStateException | RejectedExecutionException e) {
+      undoStart(task, thread); // what Thread.start and the builder throw when it cannot start
       task.failToStart(e);
       return false;
+    } catch (Throwable e) { // thrown into this thread from outside (JShell's stop): not the task's
+      undoStart(task, thread);
+      throw e;
+    }
+  }
+
+  /** After a failed start: the baton back with the calling thread, the task without a thread. */
+  private void undoStart(CoroutineTask<?> task, Thread thread) {
+    if (thread != null) {
+      baton.passTo(Thread.currentThread());
+      task.thread = null;
     }
   }
 

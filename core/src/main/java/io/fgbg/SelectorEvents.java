@@ -153,9 +153,11 @@ final class SelectorEvents {
    *
    * <p>Two ways, so that no handler comes twice. If a select since the last collect (a wait's, or
    * the one {@link #release} makes) left keys in the selected-key set, those are taken and no
-   * other select is made: the wait has just looked. Else it selects handing each ready key
-   * straight to {@link #toReady}, which leaves the selected-key set alone: that set is a {@code
-   * HashSet}, which allocates an entry for every key added to it, on every iteration.
+   * other select is made: that select has just looked, and a socket that became ready since is
+   * found by the next iteration's (as is a {@link #wakeup()} made meanwhile, which at worst ends
+   * one wait early). Else it selects handing each ready key straight to {@link #toReady}, which
+   * leaves the selected-key set alone: that set is a {@code HashSet}, which allocates an entry for
+   * every key added to it, on every iteration.
    */
   void collect(ReadyQueue ready) {
     if (!selected.isEmpty()) {
