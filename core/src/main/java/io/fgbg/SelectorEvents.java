@@ -54,16 +54,11 @@ final class SelectorEvents {
   /** Where a failed select() is reported: the loop's exception handler. */
   private final BiConsumer<String, Throwable> errors;
 
-  /** Where {@link #toReady} puts handlers: {@code collect}'s queue, while it selects. */
+  /** Where {@link #addReady} puts handlers: {@code collect}'s queue, while it collects. */
   private ReadyQueue collecting;
 
-  /** Puts the handler of a key that a select found ready into {@link #collecting}. */
-  private final Consumer<SelectionKey> toReady =
-      key -> {
-        if (key.isValid()) {
-          collecting.addLast(key.attachment());
-        }
-      };
+  /** {@link #addReady}, for the select that hands it each ready key. */
+  private final Consumer<SelectionKey> toReady = this::addReady;
 
   SelectorEvents(BiConsumer<String, Throwable> errors) {
     this.errors = errors;
@@ -160,24 +155,29 @@ final class SelectorEvents {
    * every key added to it, on every iteration.
    */
   void collect(ReadyQueue ready) {
-    if (!selected.isEmpty()) {
-      Iterator<SelectionKey> keys = selected.iterator();
-      while (keys.hasNext()) {
-        SelectionKey key = keys.next();
-        keys.remove();
-        if (key.isValid()) {
-          ready.addLast(key.attachment());
-        }
-      }
-      return;
-    }
     collecting = ready;
     try {
-      selector.selectNow(toReady);
+      if (!selected.isEmpty()) {
+        Iterator<SelectionKey> keys = selected.iterator();
+        while (keys.hasNext()) {
+          SelectionKey key = keys.next();
+          keys.remove();
+          addReady(key);
+        }
+      } else {
+        selector.selectNow(toReady);
+      }
     } catch (IOException e) {
       errors.accept("the event loop's select() failed; the loop goes on", e);
     } finally {
       collecting = null;
+    }
+  }
+
+  /** Puts the handler of {@code key}, found ready, into {@link #collecting}, unless cancelled. */
+  private void addReady(SelectionKey key) {
+    if (key.isValid()) {
+      collecting.addLast(key.attachment());
     }
   }
 
