@@ -64,22 +64,15 @@ class SuspendedTaskStackTest extends LoopTestSupport {
     // The common switch (a yield handing the baton to a task that is waiting for it) and the
     // first step's hand-off (starting the next task's thread) both return before the task parks.
     List<Thread> threads = new ArrayList<>();
-    Task<?> a =
-        scheduleCoroutine(
-            () -> {
-              threads.add(Thread.currentThread());
-              await(sleep(Duration.ZERO));
-              await(sleep(Duration.ofSeconds(60)));
-              return null;
-            });
-    Task<?> b =
-        scheduleCoroutine(
-            () -> {
-              threads.add(Thread.currentThread());
-              await(sleep(Duration.ZERO));
-              await(sleep(Duration.ofSeconds(60)));
-              return null;
-            });
+    Coroutine<Void> yieldThenSleep =
+        () -> {
+          threads.add(Thread.currentThread());
+          await(sleep(Duration.ZERO));
+          await(sleep(Duration.ofSeconds(60)));
+          return null;
+        };
+    Task<?> a = scheduleCoroutine(yieldThenSleep);
+    Task<?> b = scheduleCoroutine(yieldThenSleep);
     runInForeground(sleep(Duration.ZERO));
     runInForeground(sleep(Duration.ZERO));
     runInForeground(sleep(Duration.ZERO));
