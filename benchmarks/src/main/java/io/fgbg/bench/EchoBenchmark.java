@@ -107,13 +107,8 @@ public final class EchoBenchmark {
               ? runInForeground(openConnection("127.0.0.1", server.port()))
               : runInForeground(openConnection("localhost", server.port(), clientTls)));
     }
-    for (int i = 0; i < warmup; i++) {
-      round(connections, n);
-    }
-    double[] perSecond = new double[rounds];
-    for (int i = 0; i < rounds; i++) {
-      perSecond[i] = (double) clients * n / (round(connections, n) / 1e9);
-    }
+    double[] perSecond =
+        Figures.measure(warmup, rounds, () -> (double) clients * n / (round(connections, n) / 1e9));
     for (Connection c : connections) {
       c.writer().close();
     }

@@ -7,13 +7,48 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * What the benchmarks share: medians, the figures' format, the peak resident set size, and
- * checked arguments. Static helpers without state, called from the benchmarks' main threads.
+ * What the benchmarks share: medians, the figures' format, the peak resident set size, the
+ * rounds, and checked arguments. Static helpers without state, called from the benchmarks' main threads.
  * Public because the JVM peers of {@code bin/bench-compare} ({@code io.fgbg.bench.peers}) print
  * their figures with it too, so that every side's lines read alike. None of its methods suspends.
  */
 public final class Figures {
   private Figures() {}
+
+  /**
+   * One round of a workload: its figure.
+   *
+   * @param <E> what a round may throw
+   */
+  @FunctionalInterface
+  public interface Round<E extends Exception> {
+    /**
+     * Runs the round; blocks the calling thread until it is over.
+     *
+     * @return the round's figure
+     * @throws E if the workload fails
+     */
+    double run() throws E;
+  }
+
+  /**
+   * Runs {@code warmup} rounds whose figures are dropped, then {@code rounds} more, and returns
+   * their figures in order: what every benchmark here measures. Blocks the calling thread.
+   *
+   * @param <E> what a round may throw
+   * @throws E whatever a round throws, at once
+   */
+  public static <E extends Exception> double[] measure(int warmup, int rounds, Round<E> round)
+      throws E {
+    for (int i = 0; i < warmup; i++) {
+      round.run();
+    }
+    double[] figures = new double[rounds];
+    for (int i = 0; i < rounds; i++) {
+      figures[i] = round.run();
+    }
+    return figures;
+  }
 
   /**
    * The median of {@code values} (the mean of the middle two for an even count).

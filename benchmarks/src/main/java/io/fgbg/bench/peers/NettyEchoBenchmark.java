@@ -103,13 +103,10 @@ public final class NettyEchoBenchmark {
       for (int i = 0; i < clients; i++) {
         connections.add(connect(connector, port));
       }
-      for (int i = 0; i < values[2]; i++) {
-        round(loop, connections, n);
-      }
-      double[] perSecond = new double[values[3]];
-      for (int i = 0; i < perSecond.length; i++) {
-        perSecond[i] = (double) clients * n / (round(loop, connections, n) / 1e9);
-      }
+      double[] perSecond =
+          Figures.measure(
+              values[2], values[3],
+              () -> (double) clients * n / (round(loop, connections, n) / 1e9));
       for (EchoClient c : connections) {
         c.channel.close().sync();
       }

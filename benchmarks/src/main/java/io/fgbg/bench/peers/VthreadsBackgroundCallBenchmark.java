@@ -47,13 +47,7 @@ public final class VthreadsBackgroundCallBenchmark {
             args, "VthreadsBackgroundCallBenchmark", USAGE, new String[] {"n", "warmup", "rounds"},
             10_000, 2, 5);
     int n = values[0];
-    for (int i = 0; i < values[1]; i++) {
-      round(n);
-    }
-    double[] micros = new double[values[2]];
-    for (int i = 0; i < micros.length; i++) {
-      micros[i] = round(n);
-    }
+    double[] micros = Figures.measure(values[1], values[2], () -> round(n));
     Figures.report("vthreads", micros);
   }
 

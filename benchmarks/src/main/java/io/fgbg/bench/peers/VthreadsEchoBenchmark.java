@@ -73,13 +73,9 @@ public final class VthreadsEchoBenchmark {
     for (int i = 0; i < clients; i++) {
       connections.add(new Socket(loopback, server.getLocalPort()));
     }
-    for (int i = 0; i < values[2]; i++) {
-      round(connections, n);
-    }
-    double[] perSecond = new double[values[3]];
-    for (int i = 0; i < perSecond.length; i++) {
-      perSecond[i] = (double) clients * n / (round(connections, n) / 1e9);
-    }
+    double[] perSecond =
+        Figures.measure(
+            values[2], values[3], () -> (double) clients * n / (round(connections, n) / 1e9));
     for (Socket c : connections) {
       c.close();
     }

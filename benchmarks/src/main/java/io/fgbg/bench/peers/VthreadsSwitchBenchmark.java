@@ -48,13 +48,8 @@ public final class VthreadsSwitchBenchmark {
             args, "VthreadsSwitchBenchmark", USAGE, new String[] {"n", "warmup", "rounds"},
             200_000, 3, 5);
     int n = values[0];
-    for (int i = 0; i < values[1]; i++) {
-      BareBaton.round(n, BareBaton.SPINS);
-    }
-    double[] perSwitch = new double[values[2]];
-    for (int i = 0; i < perSwitch.length; i++) {
-      perSwitch[i] = BareBaton.round(n, BareBaton.SPINS) / (2.0 * n);
-    }
+    double[] perSwitch =
+        Figures.measure(values[1], values[2], () -> BareBaton.round(n, BareBaton.SPINS) / (2.0 * n));
     System.out.println("vthreads " + Figures.format(Figures.median(perSwitch)));
     System.out.println(
         "# n " + n + ", warm-up rounds " + values[1] + ", measured rounds " + values[2]);
